@@ -1,0 +1,42 @@
+// wssc error hierarchy: one base class with a stable `code`, one subclass per layer (ARCHITECTURE.md, "Fail closed").
+
+/** Base of every error wssc throws on purpose. `code` is stable across versions; messages are not. */
+export class WsscError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** A crypto argument is unusable: key, IV or length out of range, unknown algorithm, core misuse. */
+export class CryptoError extends WsscError {}
+
+/** The WebAssembly core was used before `init()` / `initSync()` finished. */
+export class NotInitializedError extends WsscError {
+  constructor() {
+    super('NOT_INITIALIZED', 'the wasm crypto core is not initialized: call initSync() (Node) or await init() first');
+  }
+}
+
+const DECRYPTION_FAILED = 'decryption failed';
+
+/**
+ * SECURITY: every decryption failure (length, key, padding, format, the XML of the plaintext) is this one
+ * error with this one message, so that no caller can build a padding oracle from it.
+ */
+export class DecryptionError extends WsscError {
+  constructor() {
+    super('DECRYPTION_FAILED', DECRYPTION_FAILED);
+  }
+}
+
+/** The input is not acceptable XML: malformed, a DTD, an unsupported encoding, over a configured limit. */
+export class XmlError extends WsscError {}
+
+/** Canonicalization or Id resolution failed: unknown or duplicate Id, an unsupported c14n option. */
+export class C14nError extends WsscError {}
+
+/** A command-line usage error (exit code 2). */
+export class UsageError extends WsscError {}

@@ -1,0 +1,71 @@
+// The `wssc` command: dispatch, --help/--version and the exit codes of CONTRACT.md.
+import { readFileSync } from 'node:fs';
+import { DecryptionError, UsageError, WsscError, XmlError, C14nError } from '../errors.js';
+import { psha1Command } from './commands/psha1.js';
+
+export type Command = (args: string[]) => Promise<number> | number;
+
+const COMMANDS: Record<string, { run: Command; usage: string }> = {
+  psha1: {
+    run: psha1Command,
+    usage: 'wssc psha1 --secret-file F --seed-file F --length N [--offset N] [--alg sha1|sha256]',
+  },
+};
+
+export const EXIT_OK = 0;
+export const EXIT_CHECK_FAILED = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_INPUT = 65;
+
+function usage(): string {
+  const lines = Object.values(COMMANDS).map((c) => `  ${c.usage}`);
+  return `usage: wssc <command> [options]\n\ncommands:\n${lines.join('\n')}\n\n` +
+    'Data goes to stdout, diagnostics to stderr. Exit codes: 0 ok, 1 check failed, 2 usage, 65 input not acceptable.\n';
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Maps an error to CONTRACT.md's exit codes. */
+export function exitCodeOf(err: unknown): number {
+  if (err instanceof UsageError) return EXIT_USAGE;
+  if (err instanceof DecryptionError) return EXIT_CHECK_FAILED;
+  if (err instanceof XmlError || err instanceof C14nError) return EXIT_INPUT;
+  if (err instanceof WsscError && err.code.endsWith('_MISMATCH')) return EXIT_CHECK_FAILED;
+  if (err instanceof WsscError) return EXIT_INPUT;
+  if (err instanceof TypeError && (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return EXIT_USAGE;
+  if ((err as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS')) return EXIT_USAGE;
+  return EXIT_INPUT;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? process.stderr : process.stdout).write(usage());
+    return name === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${version()}\n`);
+    return EXIT_OK;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    process.stderr.write(`wssc: unknown command ${JSON.stringify(name)}\n\n${usage()}`);
+    return EXIT_USAGE;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`usage: ${command.usage}\n`);
+    return EXIT_OK;
+  }
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    const code = exitCodeOf(err);
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`wssc ${name}: ${message}\n`);
+    if (code === EXIT_USAGE) process.stderr.write(`usage: ${command.usage}\n`);
+    return code;
+  }
+}

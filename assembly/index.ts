@@ -109,3 +109,4 @@ export function p_hash_out(secretLen: u32, seedLen: u32): u32 {
 export function digest_len(alg: u32): u32 {
   return digestLen(alg);
 }
+export { aes_slots, aes_init, aes_cbc_encrypt, aes_cbc_decrypt, aes_release } from './cbc';

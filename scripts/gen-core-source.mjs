@@ -86,3 +86,4 @@ function sha256() {
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'sha1-blocks.ts'), sha1());
 writeFileSync(join(out, 'sha256-blocks.ts'), sha256());
+await import('./gen-aes.mjs');

@@ -1,0 +1,241 @@
+// Canonical XML 1.0 (REC-xml-c14n-20010315 §2) and Exclusive XML Canonicalization 1.0 (REC-xml-exc-c14n-20020718 §3) of one node-set.
+import type { NamespaceContext, XmlAttribute, XmlElement } from '../xml/events.js';
+import { compareCodePoints } from './compare.js';
+import type { ByteSink } from './sink.js';
+import { Utf8Writer } from './utf8-writer.js';
+
+export type C14nMethod = 'exclusive' | 'inclusive';
+
+export interface C14nWriterOptions {
+  method: C14nMethod;
+  withComments: boolean;
+  /** Exclusive only: the InclusiveNamespaces PrefixList, with `''` standing for `#default`. */
+  inclusivePrefixes: readonly string[];
+  /** The node-set is the whole document (comments and PIs outside the root element are output). */
+  wholeDocument: boolean;
+  /** Output buffer size in bytes. */
+  bufferSize?: number;
+}
+
+const LT = 0x3c;
+const GT = 0x3e;
+const SLASH = 0x2f;
+const SPACE = 0x20;
+const QUOTE = 0x22;
+const LF = 0x0a;
+const EQ_QUOTE = '="';
+
+/**
+ * Receives the events of one node-set — an element subtree (apex first) or the whole document — and writes its
+ * canonical form. The caller delivers only events inside the node-set; for the apex it also passes the in-scope
+ * namespaces and, for inclusive c14n of a subtree, the `xml:*` attributes inherited from omitted ancestors.
+ *
+ * Namespace nodes are decided per element against `#rendered`, the declarations rendered by output ancestors:
+ * - exclusive (Exc-C14N §3 + errata): a prefix is output when the element or one of its attributes visibly
+ *   utilizes it (the default namespace only by an unprefixed element), or when it is in the PrefixList and in
+ *   scope, and the nearest output ancestor did not render the same value;
+ * - inclusive (C14N §2.3/§4.5): every in-scope namespace at the apex, then each declaration that changes a value.
+ * In both, an empty default namespace is output (`xmlns=""`) only to undo a non-empty rendered one.
+ */
+export class C14nWriter {
+  readonly #out: Utf8Writer;
+  readonly #sink: ByteSink;
+  readonly #exclusive: boolean;
+  readonly #withComments: boolean;
+  readonly #inclusivePrefixes: readonly string[];
+  readonly #wholeDocument: boolean;
+  readonly #rendered = new Map<string, string>();
+  /** Flattened undo records (prefix, previous rendered value) and their count per open element. */
+  readonly #undo: (string | undefined)[] = [];
+  readonly #undoCounts: number[] = [];
+  #depth = 0;
+  #afterRoot = false;
+  // Scratch arrays reused for every element.
+  readonly #nsPrefixes: string[] = [];
+  readonly #nsUris: string[] = [];
+  readonly #attrs: XmlAttribute[] = [];
+
+  constructor(sink: ByteSink, options: C14nWriterOptions) {
+    this.#sink = sink;
+    this.#out = new Utf8Writer(sink, options.bufferSize);
+    this.#exclusive = options.method === 'exclusive';
+    this.#withComments = options.withComments;
+    this.#inclusivePrefixes = options.inclusivePrefixes;
+    this.#wholeDocument = options.wholeDocument;
+  }
+
+  startElement(el: XmlElement, ns: NamespaceContext, inheritedXmlAttributes?: readonly XmlAttribute[]): void {
+    const apex = this.#depth === 0;
+    this.#depth++;
+    const prefixes = this.#nsPrefixes;
+    const uris = this.#nsUris;
+    prefixes.length = 0;
+    uris.length = 0;
+    if (this.#exclusive) {
+      if (el.prefix !== 'xml') this.#consider(el.prefix, el.uri);
+      const attributes = el.attributes;
+      for (let i = 0; i < attributes.length; i++) {
+        const a = attributes[i]!;
+        // SPEC: unprefixed attributes never utilize the default namespace (Exc-C14N §1.1 errata); xml is implicit.
+        if (a.prefix !== '' && a.prefix !== 'xml') this.#consider(a.prefix, a.uri);
+      }
+      const listed = this.#inclusivePrefixes;
+      for (let i = 0; i < listed.length; i++) {
+        const p = listed[i]!;
+        const uri = ns.lookup(p);
+        if (p === '') this.#consider('', uri ?? '');
+        else if (uri !== undefined && p !== 'xml') this.#consider(p, uri);
+      }
+    } else if (apex) {
+      ns.forEach((uri, p) => {
+        if (p !== 'xml') this.#consider(p, uri);
+      });
+    } else {
+      const decls = el.namespaces;
+      for (let i = 0; i < decls.length; i++) {
+        const d = decls[i]!;
+        if (d.prefix !== 'xml') this.#consider(d.prefix, d.uri);
+      }
+    }
+    const n = prefixes.length;
+    // Record what this element renders, then sort by prefix (default namespace first: '' sorts lowest).
+    for (let i = 0; i < n; i++) {
+      this.#undo.push(prefixes[i], this.#rendered.get(prefixes[i]!));
+      this.#rendered.set(prefixes[i]!, uris[i]!);
+    }
+    this.#undoCounts.push(n);
+    for (let i = 1; i < n; i++) {
+      const p = prefixes[i]!;
+      const u = uris[i]!;
+      let j = i - 1;
+      while (j >= 0 && compareCodePoints(prefixes[j]!, p) > 0) {
+        prefixes[j + 1] = prefixes[j]!;
+        uris[j + 1] = uris[j]!;
+        j--;
+      }
+      prefixes[j + 1] = p;
+      uris[j + 1] = u;
+    }
+
+    const out = this.#out;
+    out.byte(LT);
+    out.raw(el.name);
+    for (let i = 0; i < n; i++) {
+      const p = prefixes[i]!;
+      out.raw(p === '' ? ' xmlns' : ' xmlns:');
+      if (p !== '') out.raw(p);
+      out.raw(EQ_QUOTE);
+      out.attr(uris[i]!);
+      out.byte(QUOTE);
+    }
+    let attributes = el.attributes;
+    if (apex && !this.#exclusive && !this.#wholeDocument && inheritedXmlAttributes !== undefined && inheritedXmlAttributes.length > 0) {
+      attributes = withInherited(el.attributes, inheritedXmlAttributes);
+    }
+    if (attributes.length > 1) attributes = this.#sorted(attributes);
+    for (let i = 0; i < attributes.length; i++) {
+      const a = attributes[i]!;
+      out.byte(SPACE);
+      out.raw(a.name);
+      out.raw(EQ_QUOTE);
+      out.attr(a.value);
+      out.byte(QUOTE);
+    }
+    out.byte(GT);
+  }
+
+  endElement(el: XmlElement): void {
+    const out = this.#out;
+    out.byte(LT);
+    out.byte(SLASH);
+    out.raw(el.name);
+    out.byte(GT);
+    this.#depth--;
+    if (this.#depth === 0) this.#afterRoot = true;
+    let n = this.#undoCounts.pop() ?? 0;
+    const undo = this.#undo;
+    while (n-- > 0) {
+      const previous = undo.pop();
+      const prefix = undo.pop() as string;
+      if (previous === undefined) this.#rendered.delete(prefix);
+      else this.#rendered.set(prefix, previous);
+    }
+  }
+
+  text(text: string): void {
+    this.#out.text(text);
+  }
+
+  comment(text: string): void {
+    // SPEC: C14N §2.1: comments are omitted unless the method is "WithComments".
+    if (!this.#withComments) return;
+    const out = this.#out;
+    const outside = this.#depth === 0;
+    if (outside && this.#afterRoot) out.byte(LF);
+    out.raw('<!--');
+    out.raw(text);
+    out.raw('-->');
+    if (outside && !this.#afterRoot) out.byte(LF);
+  }
+
+  processingInstruction(target: string, data: string): void {
+    // SPEC: C14N §2.3 "Processing Instruction Nodes": one space between target and data only when data is non-empty.
+    const out = this.#out;
+    const outside = this.#depth === 0;
+    if (outside && this.#afterRoot) out.byte(LF);
+    out.raw('<?');
+    out.raw(target);
+    if (data.length > 0) {
+      out.byte(SPACE);
+      out.raw(data);
+    }
+    out.raw('?>');
+    if (outside && !this.#afterRoot) out.byte(LF);
+  }
+
+  /** Flushes the output and ends the sink. */
+  finish(): void {
+    this.#out.flush();
+    this.#sink.end();
+  }
+
+  /** Adds (prefix, uri) to this element's namespace output unless already chosen or already rendered with that value. */
+  #consider(prefix: string, uri: string): void {
+    const prefixes = this.#nsPrefixes;
+    for (let i = 0; i < prefixes.length; i++) if (prefixes[i] === prefix) return;
+    const rendered = this.#rendered.get(prefix);
+    if (prefix === '' ? (rendered ?? '') === uri : rendered === uri) return;
+    prefixes.push(prefix);
+    this.#nsUris.push(uri);
+  }
+
+  /** Attributes in c14n order: namespace URI, then local name, by code point (C14N §2.2). */
+  #sorted(attributes: readonly XmlAttribute[]): XmlAttribute[] {
+    const a = this.#attrs;
+    a.length = 0;
+    for (let i = 0; i < attributes.length; i++) {
+      const x = attributes[i]!;
+      let j = i - 1;
+      while (j >= 0 && compareAttributes(a[j]!, x) > 0) {
+        a[j + 1] = a[j]!;
+        j--;
+      }
+      a[j + 1] = x;
+    }
+    return a;
+  }
+}
+
+function compareAttributes(x: XmlAttribute, y: XmlAttribute): number {
+  if (x.uri !== y.uri) return compareCodePoints(x.uri, y.uri);
+  return compareCodePoints(x.local, y.local);
+}
+
+/** The apex's attributes plus the inherited `xml:*` ones it does not itself carry (C14N §2.4). */
+function withInherited(own: readonly XmlAttribute[], inherited: readonly XmlAttribute[]): XmlAttribute[] {
+  const out = own.slice();
+  for (const x of inherited) {
+    if (!own.some((a) => a.prefix === 'xml' && a.local === x.local)) out.push(x);
+  }
+  return out;
+}

@@ -1,0 +1,100 @@
+// UTF-8 output with the c14n escapes (C14N 1.0 §2.3 "Text Nodes" and "Attribute Nodes"; RFC 3629 §3 encoding).
+import type { ByteSink } from './sink.js';
+
+// Which ASCII characters need an escape in each context (1 = escape). SPEC: C14N 1.0 §2.3, upper-case hex refs.
+const NONE = new Uint8Array(128);
+const TEXT = new Uint8Array(128);
+const ATTR = new Uint8Array(128);
+for (const c of '&<>\r') TEXT[c.charCodeAt(0)] = 1;
+for (const c of '&<"\t\n\r') ATTR[c.charCodeAt(0)] = 1;
+
+const ESCAPES: Record<number, Uint8Array> = {};
+for (const [c, e] of [['&', '&amp;'], ['<', '&lt;'], ['>', '&gt;'], ['"', '&quot;'], ['\t', '&#x9;'], ['\n', '&#xA;'], ['\r', '&#xD;']] as const) {
+  ESCAPES[c.charCodeAt(0)] = new TextEncoder().encode(e);
+}
+
+/** Room kept free at the end of the buffer for the longest single write (`&quot;` is 6 bytes). */
+const SLACK = 8;
+
+/**
+ * Encodes strings to UTF-8 into one reusable buffer and hands full buffers to a sink, so the canonical output is
+ * never held as a string. PERF: strings here are input that saxes already decoded (well-formed UTF-16, no lone
+ * surrogates), so the loop needs no replacement-character handling.
+ */
+export class Utf8Writer {
+  readonly #sink: ByteSink;
+  readonly #buf: Uint8Array;
+  readonly #limit: number;
+  #pos = 0;
+
+  constructor(sink: ByteSink, bufferSize = 16 * 1024) {
+    this.#sink = sink;
+    this.#buf = new Uint8Array(Math.max(bufferSize, 64));
+    this.#limit = this.#buf.length - SLACK;
+  }
+
+  /** Writes `s` with no escaping (names, comments, PIs, markup). */
+  raw(s: string): void {
+    this.#put(s, NONE);
+  }
+
+  /** Writes text-node content: `&`, `<`, `>` and CR escaped. */
+  text(s: string): void {
+    this.#put(s, TEXT);
+  }
+
+  /** Writes an attribute value (without quotes): `&`, `<`, `"`, TAB, LF and CR escaped. */
+  attr(s: string): void {
+    this.#put(s, ATTR);
+  }
+
+  /** Writes one ASCII byte. */
+  byte(b: number): void {
+    if (this.#pos > this.#limit) this.flush();
+    this.#buf[this.#pos++] = b;
+  }
+
+  /** Hands buffered bytes to the sink. */
+  flush(): void {
+    if (this.#pos === 0) return;
+    this.#sink.write(this.#buf.subarray(0, this.#pos));
+    this.#pos = 0;
+  }
+
+  #put(s: string, special: Uint8Array): void {
+    const buf = this.#buf;
+    const limit = this.#limit;
+    let pos = this.#pos;
+    for (let i = 0, n = s.length; i < n; i++) {
+      if (pos > limit) {
+        this.#pos = pos;
+        this.flush();
+        pos = 0;
+      }
+      const c = s.charCodeAt(i);
+      if (c < 0x80) {
+        if (special[c] === 0) {
+          buf[pos++] = c;
+        } else {
+          const e = ESCAPES[c]!;
+          buf.set(e, pos);
+          pos += e.length;
+        }
+      } else if (c < 0x800) {
+        buf[pos++] = 0xc0 | (c >> 6);
+        buf[pos++] = 0x80 | (c & 0x3f);
+      } else if (c >= 0xd800 && c <= 0xdbff) {
+        const cp = 0x10000 + ((c - 0xd800) << 10) + (s.charCodeAt(++i) - 0xdc00);
+        buf[pos++] = 0xf0 | (cp >> 18);
+        buf[pos++] = 0x80 | ((cp >> 12) & 0x3f);
+        buf[pos++] = 0x80 | ((cp >> 6) & 0x3f);
+        buf[pos++] = 0x80 | (cp & 0x3f);
+      } else {
+        buf[pos++] = 0xe0 | (c >> 12);
+        buf[pos++] = 0x80 | ((c >> 6) & 0x3f);
+        buf[pos++] = 0x80 | (c & 0x3f);
+      }
+    }
+    this.#pos = pos;
+  }
+}

@@ -1,0 +1,270 @@
+// Bytes → SAX events: XML 1.0 (5th ed.) + Namespaces 1.0 via saxes, with the guards of xml-security.md §1.5 item 1 and §4.
+import { SaxesParser, type SaxesAttributeNS, type SaxesTagNS } from 'saxes';
+import { XmlError } from '../errors.js';
+import { ByteOffsetMap } from './byte-offsets.js';
+import type { XmlAttribute, XmlElement, XmlHandler, XmlNamespaceDecl } from './events.js';
+import { resolveLimits, type XmlLimits } from './limits.js';
+import { NamespaceScope, XMLNS_NAMESPACE } from './namespace-scope.js';
+import { Utf8StreamDecoder } from './utf8-stream-decoder.js';
+
+export interface XmlParserOptions {
+  limits?: Partial<XmlLimits>;
+}
+
+/**
+ * The saxes 6.0.0 fields this adapter reads. saxes reports positions only as "after the current character", so
+ * the start of a tag and the size of in-progress buffers come from its state; the version is pinned in package.json.
+ */
+interface SaxesInternals {
+  chunkPosition: number;
+  prevI: number;
+  state: number;
+  text: string;
+  name: string;
+  piTarget: string;
+  entity: string;
+  attribList: unknown[];
+  tags: unknown[];
+}
+
+// saxes state numbers (saxes.js, 6.0.0).
+const S_DOCTYPE = 2;
+const S_DTD_PI_ENDING = 12;
+const S_TEXT = 13;
+const S_CDATA = 20;
+const S_ATTRIB_VALUE = 39;
+const S_ATTRIB_VALUE_UNQUOTED = 42;
+
+/** PERF: saxes is fed at most this many code units at a time, so limits are checked at least this often. */
+const SLICE_UNITS = 64 * 1024;
+
+const EMPTY: readonly never[] = Object.freeze([]);
+
+/** SPEC: Namespaces 1.0 §2.2 deprecates relative URI references as namespace names; C14N 1.0 and libxml2 refuse them. */
+const ABSOLUTE_URI = /^[A-Za-z][A-Za-z0-9+.-]*:\S*$/;
+
+/**
+ * A push parser: `write(bytes)` any number of times, then `end()`. Events go to the handler synchronously.
+ *
+ * Refused, each with an `XmlError`: malformed XML of any kind (code `XML_MALFORMED`, saxes' checks: one root,
+ * unbound prefixes, duplicate attributes also via two prefixes, `<` in attribute values, undeclared entities…),
+ * a DOCTYPE anywhere (`XML_DTD`), non-UTF-8 input or a declared encoding other than UTF-8 (`XML_ENCODING`),
+ * XML 1.1 (`XML_VERSION`), relative or whitespace-padded namespace URIs (`XML_NAMESPACE`) and anything over a
+ * limit (`XML_LIMIT`). The first error is final: every later call throws it again and no event follows it.
+ */
+export class XmlParser {
+  readonly #handler: XmlHandler;
+  readonly #limits: XmlLimits;
+  readonly #saxes: SaxesParser<{ xmlns: true; position: true }>;
+  readonly #internals: SaxesInternals;
+  readonly #decoder = new Utf8StreamDecoder();
+  readonly #offsets = new ByteOffsetMap();
+  readonly #scope = new NamespaceScope();
+  readonly #stack: XmlElement[] = [];
+  #bytes = 0;
+  #tagStartByte = 0;
+  /** Code units of the current text node already reported. */
+  #textRun = 0;
+  #failure: unknown = undefined;
+  #ended = false;
+
+  constructor(handler: XmlHandler, options: XmlParserOptions = {}) {
+    this.#handler = handler;
+    this.#limits = resolveLimits(options.limits);
+    const saxes = new SaxesParser({ xmlns: true, position: true });
+    this.#saxes = saxes;
+    this.#internals = saxes as unknown as SaxesInternals;
+    saxes.on('error', (err) => {
+      throw new XmlError('XML_MALFORMED', `malformed XML: ${err.message}`);
+    });
+    saxes.on('doctype', () => {
+      throw dtdError();
+    });
+    saxes.on('xmldecl', (decl) => {
+      // SPEC: only what we decode is accepted; XML 1.1 changes line-end and character rules c14n 1.0 assumes.
+      if (decl.version !== undefined && decl.version !== '1.0') {
+        throw new XmlError('XML_VERSION', `XML version ${decl.version} is not supported (only 1.0)`);
+      }
+      if (decl.encoding !== undefined && !/^utf-?8$/i.test(decl.encoding)) {
+        throw new XmlError('XML_ENCODING', `encoding ${decl.encoding} is not supported (only UTF-8)`);
+      }
+    });
+    saxes.on('opentagstart', (tag) => this.#onOpenTagStart(tag));
+    saxes.on('opentag', (tag) => this.#onOpenTag(tag));
+    saxes.on('closetag', () => this.#onCloseTag());
+    saxes.on('text', (text) => this.#onText(text));
+    saxes.on('cdata', (text) => this.#onText(text));
+    saxes.on('comment', (text) => {
+      this.#checkText(text.length, 'comment');
+      this.#textRun = 0;
+      this.#handler.comment(text, this.#stack.length);
+    });
+    saxes.on('processinginstruction', (pi) => {
+      this.#checkName(pi.target);
+      this.#checkText(pi.body.length, 'processing instruction');
+      this.#textRun = 0;
+      this.#handler.processingInstruction(pi.target, pi.body, this.#stack.length);
+    });
+  }
+
+  /** Parses the next chunk of the document. The bytes are not retained. */
+  write(chunk: Uint8Array): void {
+    this.#guard();
+    try {
+      this.#bytes += chunk.length;
+      if (this.#bytes > this.#limits.maxBytes) {
+        throw new XmlError('XML_LIMIT', `input exceeds maxBytes (${this.#limits.maxBytes})`);
+      }
+      if (this.#bytes === chunk.length && chunk.length >= 2) checkNotUtf16(chunk[0]!, chunk[1]!);
+      const text = this.#decoder.decode(chunk);
+      this.#offsets.append(text, this.#decoder.lastByteLength);
+      for (let i = 0; i < text.length; i += SLICE_UNITS) {
+        this.#saxes.write(text.length <= SLICE_UNITS ? text : text.slice(i, i + SLICE_UNITS));
+        this.#afterWrite();
+      }
+    } catch (err) {
+      this.#failure = err;
+      throw err;
+    }
+  }
+
+  /** Ends the document: checks that it is complete and well-formed. */
+  end(): void {
+    this.#guard();
+    try {
+      this.#decoder.end();
+      this.#ended = true;
+      this.#saxes.close();
+    } catch (err) {
+      this.#failure = err;
+      throw err;
+    }
+  }
+
+  #guard(): void {
+    if (this.#failure !== undefined) throw this.#failure;
+    if (this.#ended) throw new XmlError('XML_MALFORMED', 'the document has already ended');
+  }
+
+  /** Checks limits on what saxes has buffered, flushes pending text, and lets the offset map drop old input. */
+  #afterWrite(): void {
+    const s = this.#internals;
+    const { state } = s;
+    if (state >= S_DOCTYPE && state <= S_DTD_PI_ENDING) throw dtdError();
+    const limits = this.#limits;
+    if (s.name.length > limits.maxNameLength || s.piTarget.length > limits.maxNameLength || s.entity.length > limits.maxNameLength) {
+      throw new XmlError('XML_LIMIT', `a name exceeds maxNameLength (${limits.maxNameLength})`);
+    }
+    if (s.attribList.length > limits.maxAttributes) {
+      throw new XmlError('XML_LIMIT', `an element exceeds maxAttributes (${limits.maxAttributes})`);
+    }
+    if (state >= S_ATTRIB_VALUE && state <= S_ATTRIB_VALUE_UNQUOTED) {
+      if (s.text.length > limits.maxAttributeValueLength) {
+        throw new XmlError('XML_LIMIT', `an attribute value exceeds maxAttributeValueLength (${limits.maxAttributeValueLength})`);
+      }
+      return;
+    }
+    if (state === S_TEXT || state === S_CDATA) {
+      // SPEC: saxes buffers a whole text node; reporting it per chunk keeps memory flat for large bodies.
+      const pending = s.text;
+      if (pending.length > 0) {
+        s.text = '';
+        if (this.#stack.length > 0) this.#onText(pending);
+      }
+      if (state === S_TEXT) this.#offsets.release(s.chunkPosition);
+      return;
+    }
+    this.#checkText(s.text.length, 'comment or processing instruction');
+  }
+
+  #onOpenTagStart(tag: SaxesTagNS | { name: string }): void {
+    const s = this.#internals;
+    this.#checkName(tag.name);
+    // saxes has just read the character after the name; the name is raw input, so '<' is name.length + 1 before it.
+    this.#tagStartByte = this.#offsets.toByte(s.chunkPosition + s.prevI - tag.name.length - 1);
+  }
+
+  #onOpenTag(tag: SaxesTagNS): void {
+    const limits = this.#limits;
+    const depth = this.#stack.length + 1;
+    if (depth > limits.maxDepth) throw new XmlError('XML_LIMIT', `nesting exceeds maxDepth (${limits.maxDepth})`);
+    let attributes: XmlAttribute[] | readonly never[] = EMPTY;
+    let namespaces: XmlNamespaceDecl[] | readonly never[] = EMPTY;
+    let count = 0;
+    const source = tag.attributes as Record<string, SaxesAttributeNS>;
+    for (const key in source) {
+      const attr = source[key]!;
+      if (++count > limits.maxAttributes) throw new XmlError('XML_LIMIT', `an element exceeds maxAttributes (${limits.maxAttributes})`);
+      this.#checkName(attr.name);
+      if (attr.value.length > limits.maxAttributeValueLength) {
+        throw new XmlError('XML_LIMIT', `an attribute value exceeds maxAttributeValueLength (${limits.maxAttributeValueLength})`);
+      }
+      if (attr.uri === XMLNS_NAMESPACE) {
+        const uri = attr.value;
+        // SECURITY: saxes resolves names against the trimmed value; refusing padded values keeps both views equal.
+        if (uri !== '' && !ABSOLUTE_URI.test(uri)) {
+          throw new XmlError('XML_NAMESPACE', `namespace URI ${JSON.stringify(uri)} of ${attr.name} is not an absolute URI`);
+        }
+        if (namespaces === EMPTY) namespaces = [];
+        (namespaces as XmlNamespaceDecl[]).push({ prefix: attr.prefix === '' ? '' : attr.local, uri });
+      } else {
+        if (attributes === EMPTY) attributes = [];
+        (attributes as XmlAttribute[]).push(attr as XmlAttribute);
+      }
+    }
+    const element: XmlElement = {
+      name: tag.name,
+      prefix: tag.prefix,
+      local: tag.local,
+      uri: tag.uri,
+      attributes,
+      namespaces,
+      depth,
+      byteStart: this.#tagStartByte,
+      byteEnd: -1,
+    };
+    this.#stack.push(element);
+    this.#scope.push(namespaces);
+    this.#textRun = 0;
+    this.#handler.startElement(element, this.#scope);
+  }
+
+  #onCloseTag(): void {
+    const element = this.#stack.pop()!;
+    element.byteEnd = this.#offsets.toByte(this.#saxes.position);
+    this.#textRun = 0;
+    this.#handler.endElement(element);
+    this.#scope.pop();
+  }
+
+  #onText(text: string): void {
+    // Whitespace outside the root is not part of any c14n output; saxes itself refuses anything else there.
+    if (this.#stack.length === 0 || text.length === 0) return;
+    this.#textRun += text.length;
+    this.#checkText(0, 'text');
+    this.#handler.text(text);
+  }
+
+  #checkText(length: number, what: string): void {
+    if (this.#textRun + length > this.#limits.maxTextLength) {
+      throw new XmlError('XML_LIMIT', `a ${what} exceeds maxTextLength (${this.#limits.maxTextLength})`);
+    }
+  }
+
+  #checkName(name: string): void {
+    if (name.length > this.#limits.maxNameLength) {
+      throw new XmlError('XML_LIMIT', `a name exceeds maxNameLength (${this.#limits.maxNameLength})`);
+    }
+  }
+}
+
+function dtdError(): XmlError {
+  // SECURITY: SOAP forbids DTDs; refusing them removes entity expansion and default-attribute differentials.
+  return new XmlError('XML_DTD', 'a DOCTYPE is not allowed');
+}
+
+function checkNotUtf16(b0: number, b1: number): void {
+  if ((b0 === 0xfe && b1 === 0xff) || (b0 === 0xff && b1 === 0xfe)) {
+    throw new XmlError('XML_ENCODING', 'UTF-16 input is not supported (only UTF-8)');
+  }
+}

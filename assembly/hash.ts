@@ -1,6 +1,7 @@
 // SHA-1 and SHA-256 contexts (FIPS 180-4 §5.1.1 padding, §5.3 initial values) over the generated block loops.
 import { sha1Blocks } from './generated/sha1-blocks';
 import { sha256Blocks } from './generated/sha256-blocks';
+import { copy32, copySmall, zeroRange } from './layout';
 
 export const ALG_SHA1: u32 = 1;
 export const ALG_SHA256: u32 = 2;
@@ -59,7 +60,7 @@ export function hashResume(ctx: usize, alg: u32, midState: usize): void {
   store<u32>(ctx, alg, CTX_ALG);
   store<u32>(ctx, 0, CTX_BUFFERED);
   store<u64>(ctx, <u64>BLOCK_LEN, CTX_TOTAL);
-  memory.copy(ctx + CTX_STATE, midState, 32);
+  copy32(ctx + CTX_STATE, midState);
 }
 
 export function hashUpdate(ctx: usize, p: usize, len: usize): void {
@@ -70,7 +71,7 @@ export function hashUpdate(ctx: usize, p: usize, len: usize): void {
   let buffered = <usize>load<u32>(ctx, CTX_BUFFERED);
   if (buffered > 0) {
     const take = min<usize>(BLOCK_LEN - buffered, len);
-    memory.copy(block + buffered, p, take);
+    copySmall(block + buffered, p, take);
     buffered += take;
     p += take;
     len -= take;
@@ -87,11 +88,11 @@ export function hashUpdate(ctx: usize, p: usize, len: usize): void {
     p += blocks << 6;
     len -= blocks << 6;
   }
-  if (len > 0) memory.copy(block, p, len);
+  copySmall(block, p, len);
   store<u32>(ctx, <u32>len, CTX_BUFFERED);
 }
 
-/** Pads, writes the big-endian digest to `out`, and wipes the block buffer. */
+/** Pads and writes the big-endian digest to `out`; the caller wipes the context. */
 export function hashFinal(ctx: usize, out: usize): void {
   const alg = load<u32>(ctx, CTX_ALG);
   const state = ctx + CTX_STATE;
@@ -101,16 +102,15 @@ export function hashFinal(ctx: usize, out: usize): void {
   store<u8>(block + buffered, 0x80);
   buffered++;
   if (buffered > 56) {
-    memory.fill(block + buffered, 0, BLOCK_LEN - buffered);
+    zeroRange(block + buffered, block + BLOCK_LEN);
     compressBlocks(alg, state, block, 1);
     buffered = 0;
   }
-  memory.fill(block + buffered, 0, 56 - buffered);
+  zeroRange(block + buffered, block + 56);
   store<u64>(block, bswap<u64>(bits), 56);
   compressBlocks(alg, state, block, 1);
   const words = digestLen(alg) >>> 2;
   for (let i: usize = 0; i < words; i++) {
     store<u32>(out + (i << 2), bswap<u32>(load<u32>(state + (i << 2))));
   }
-  memory.fill(block, 0, BLOCK_LEN);
 }

@@ -3,7 +3,7 @@ import {
   BLOCK_LEN, CTX_OUTER, CTX_STATE, CTX_SIZE, compressBlocks, digestLen, hashFinal, hashInit, hashResume,
   hashUpdate, initialState,
 } from './hash';
-import { wipe } from './layout';
+import { copy32, wipe } from './layout';
 
 /**
  * Computes the inner and outer mid-states of `key` into `mids` (inner at 0, outer at 32).
@@ -32,16 +32,16 @@ export function hmacMidStates(alg: u32, key: usize, keyLen: usize, mids: usize, 
 /** Starts a MAC in `ctx` from mid-states (inner at `mids`, outer at `mids + 32`). */
 export function hmacStart(ctx: usize, alg: u32, mids: usize): void {
   hashResume(ctx, alg, mids);
-  memory.copy(ctx + CTX_OUTER, mids + 32, 32);
+  copy32(ctx + CTX_OUTER, mids + 32);
 }
 
-/** Finishes the MAC in `ctx` into `out`; `tmp` holds 32 scratch bytes. Wipes the context. */
+/**
+ * Finishes the MAC in `ctx` into `out`; `tmp` holds 32 scratch bytes.
+ * PERF: no wiping here; each exported entry point wipes its whole context once, after its last MAC.
+ */
 export function hmacFinal(ctx: usize, alg: u32, out: usize, tmp: usize): void {
   hashFinal(ctx, tmp);
   hashResume(ctx, alg, ctx + CTX_OUTER);
   hashUpdate(ctx, tmp, digestLen(alg));
   hashFinal(ctx, out);
-  wipe(tmp, 32);
-  wipe(ctx + CTX_STATE, 32);
-  wipe(ctx + CTX_OUTER, 32);
 }

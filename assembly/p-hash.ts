@@ -1,7 +1,7 @@
 // P_hash of TLS 1.0 (RFC 2246 §5), as WS-SecureConversation 1.3 §7 uses it for P_SHA1 key derivation.
 import { digestLen, hashUpdate } from './hash';
 import { hmacFinal, hmacMidStates, hmacStart } from './hmac';
-import { SCRATCH, wipe } from './layout';
+import { SCRATCH, wipe16 } from './layout';
 
 const CTX: usize = SCRATCH;
 const MIDS: usize = SCRATCH + 256;
@@ -46,5 +46,5 @@ export function pHash(
     if (written < length) nextA(alg, dl);
   }
   // SECURITY: the mid-states are key-equivalent; A and the block are secret output.
-  wipe(SCRATCH, 1024);
+  wipe16(SCRATCH, 720);
 }

@@ -18,7 +18,7 @@ export interface CoreExports {
   hmac_start(slot: number, alg: number): void;
   hmac_final(slot: number): void;
   hmac_mac(alg: number, len: number): void;
-  p_hash(alg: number, secretLen: number, seedLen: number, offset: bigint, length: number): void;
+  p_hash(alg: number, secretLen: number, seedLen: number, offset: number, length: number): void;
   p_hash_out(secretLen: number, seedLen: number): number;
   aes_slots(): number;
   /** Key at IO[0, keyLen) → schedule in `slot`; 0 on success, 1 for a bad key length. Wipes the key bytes. */

@@ -1,7 +1,7 @@
 // wssc core ABI: the only export surface of the WebAssembly module (flat functions over the I/O buffer).
 import { ALG_SHA1, ALG_SHA256, digestLen, hashFinal, hashInit, hashUpdate } from './hash';
 import { hmacFinal, hmacMidStates, hmacStart } from './hmac';
-import { HASH_ARENA, HASH_SLOTS, HASH_SLOT_SIZE, IO, IO_SIZE, SCRATCH, wipe } from './layout';
+import { HASH_ARENA, HASH_SLOTS, HASH_SLOT_SIZE, IO, IO_SIZE, SCRATCH, wipe, wipe16 } from './layout';
 import { pHash } from './p-hash';
 
 // SPEC: the JS side validates every argument (slot range, algorithm, lengths within IO_SIZE); the core
@@ -59,7 +59,7 @@ export function hash_digest(alg: u32, len: u32): void {
   hashInit(SCRATCH, alg);
   hashUpdate(SCRATCH, IO, len);
   hashFinal(SCRATCH, IO);
-  wipe(SCRATCH, 256);
+  wipe16(SCRATCH, 160);
 }
 
 /** Key at IO[0, keyLen) → inner ‖ outer mid-states at IO[0, 64); the key bytes are wiped. */
@@ -86,19 +86,21 @@ export function hmac_final(slot: u32): void {
 /** One-shot MAC: mid-states at IO[0, 64), data at IO[64, 64 + len) → MAC at IO[0, digestLen). */
 export function hmac_mac(alg: u32, len: u32): void {
   hmacStart(SCRATCH, alg, IO);
-  wipe(IO, 64);
+  wipe16(IO, 64);
   hashUpdate(SCRATCH, IO + 64, len);
   hmacFinal(SCRATCH, alg, IO, SCRATCH + 256);
-  wipe(SCRATCH, 256);
+  wipe16(SCRATCH, 160);
+  wipe16(SCRATCH + 256, 32);
 }
 
 /**
  * P_hash: secret at IO[0, secretLen), seed right after it; bytes [offset, offset + length) of the stream are
  * written at IO + p_hash_out(secretLen, seedLen). The secret is wiped.
  */
-export function p_hash(alg: u32, secretLen: u32, seedLen: u32, offset: u64, length: u32): void {
+export function p_hash(alg: u32, secretLen: u32, seedLen: u32, offset: f64, length: u32): void {
+  // PERF: f64 rather than u64 spares the JS side a BigInt per call; offsets stay exact below 2^53.
   const out = IO + <usize>p_hash_out(secretLen, seedLen);
-  pHash(alg, IO, secretLen, IO + secretLen, seedLen, offset, length, out);
+  pHash(alg, IO, secretLen, IO + secretLen, seedLen, <u64>offset, length, out);
   wipe(IO, secretLen);
 }
 

@@ -72,8 +72,11 @@ function sha256() {
     }
     const [A, B, C, D, E, F, G, H] = v;
     const k = '0x' + K256[t].toString(16).padStart(8, '0');
+    // Maj(a,b,c) = b ^ ((a ^ b) & (b ^ c)); this round's a ^ b is the next round's b ^ c.
+    if (t === 0) lines.push(`    let bc = ${B} ^ ${C};`);
     lines.push(`    { const t1 = (rotr<u32>(${E}, 6) ^ rotr<u32>(${E}, 11) ^ rotr<u32>(${E}, 25)) + ((${G} ^ (${E} & (${F} ^ ${G}))) + (${H} + ${k} + w${t & 15}));`);
-    lines.push(`      ${D} += t1; ${H} = t1 + ((rotr<u32>(${A}, 2) ^ rotr<u32>(${A}, 13) ^ rotr<u32>(${A}, 22)) + ((${A} & ${B}) | (${C} & (${A} | ${B})))); }`);
+    lines.push(`      const ab = ${A} ^ ${B};`);
+    lines.push(`      ${D} += t1; ${H} = t1 + ((rotr<u32>(${A}, 2) ^ rotr<u32>(${A}, 13) ^ rotr<u32>(${A}, 22)) + (${B} ^ (ab & bc))); bc = ab; }`);
     v = [H, A, B, C, D, E, F, G];
   }
   for (let i = 0; i < 8; i++) lines.push(`    h${i} += ${v[i]};`);

@@ -8,15 +8,21 @@ import { initSync } from './wasm/loader.js';
 import { wasmBackend } from './wasm/provider.js';
 
 /**
- * Input sizes (bytes) from which node:crypto beats the wasm core; below them wasm wins.
- * PERF: measured with `npm run bench` (bench/crypto/crossover.bench.ts) on the project's 2-vCPU Xeon, Node 20.20;
- * the figures beside each constant are the medians at the sizes either side of the crossover.
+ * Input sizes (bytes) from which node:crypto (SHA-NI, AES-NI) beats the wasm core; below them wasm wins.
+ * PERF: measured by `npm run bench -- --crossover` (bench/crypto/crossover.bench.ts) on the project's 2-vCPU Xeon
+ * (Emerald Rapids, KVM), Node 20.20.2, 2026-11-22; beside each constant, wasm time / node time either side of it.
  */
 export const CROSSOVER = {
-  digest: { sha1: 1024, sha256: 512 },
-  hmac: { sha1: 2048, sha256: 512 },
-  /** AES-NI in node:crypto is constant time too and faster at every size measured. */
-  aes: 0,
+  digest: {
+    sha1: 800, // 512 B: 0.82, 1 KiB: 1.10
+    sha256: 160, // 128 B: 0.93, 256 B: 1.31
+  },
+  hmac: {
+    sha1: 2300, // 2 KiB: 0.93, 4 KiB: 1.29
+    sha256: 512, // 512 B: 0.99, 1 KiB: 1.50
+  },
+  aesEncrypt: 640, // 512 B: 0.82, 1 KiB: 1.60
+  aesDecrypt: 192, // 128 B: 0.76, 256 B: 1.32
 };
 
 let node: Backend | null | undefined;
@@ -108,10 +114,8 @@ function hmacKey(alg: HashAlg, key: Uint8Array): HmacKey {
   };
 }
 
-/** SECURITY: where node:crypto is absent, AES runs in the constant-time wasm core, not in @noble's T-tables. */
-function cipher(size: number): Backend {
-  return pick(size, CROSSOVER.aes);
-}
+// SECURITY: where node:crypto is absent, AES runs in the constant-time wasm core, not in @noble's T-tables;
+// node's AES-NI path is constant time too.
 
 const backend: Backend = {
   name: 'auto',
@@ -125,8 +129,8 @@ const backend: Backend = {
   hmacKey,
   // PERF: P_SHA1 in one wasm call is 6.7x node:crypto (performance.md §2).
   pHash: (alg, secret, seed, length, offset) => backendPHash(small(), alg, secret, seed, length, offset),
-  cbcEncrypt: (key, iv, plaintext) => cipher(plaintext.length).cbcEncrypt(key, iv, plaintext),
-  cbcDecryptRaw: (key, iv, ciphertext) => cipher(ciphertext.length).cbcDecryptRaw(key, iv, ciphertext),
+  cbcEncrypt: (key, iv, plaintext) => pick(plaintext.length, CROSSOVER.aesEncrypt).cbcEncrypt(key, iv, plaintext),
+  cbcDecryptRaw: (key, iv, ciphertext) => pick(ciphertext.length, CROSSOVER.aesDecrypt).cbcDecryptRaw(key, iv, ciphertext),
 };
 
 export const auto = composeProvider(backend);

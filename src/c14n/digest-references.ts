@@ -84,7 +84,8 @@ export function createReferenceDigester(requests: readonly ReferenceRequest[], o
     sinks.push(sink);
     return { id: r.id === '' ? null : r.id, method, withComments: r.withComments === true, inclusivePrefixes: parsePrefixList(r.prefixList), sink };
   });
-  const router = new NodeSetRouter(targets, options.bufferSize === undefined ? {} : { bufferSize: options.bufferSize });
+  // SECURITY: the index (and its duplicate-Id refusal) always covers the whole document here, whatever is referenced.
+  const router = new NodeSetRouter(targets, { indexIds: true, ...(options.bufferSize === undefined ? {} : { bufferSize: options.bufferSize }) });
   const parser = new XmlParser(router, options.limits === undefined ? {} : { limits: options.limits });
   let bytes = 0;
   let results: ReferenceDigest[] | undefined;

@@ -43,8 +43,15 @@ export class NodeSetRouter implements XmlHandler {
   readonly #trackXml: boolean;
   #finished = false;
 
-  constructor(targets: readonly NodeSetTarget[], options: { bufferSize?: number } = {}) {
+  readonly #indexIds: boolean;
+
+  /**
+   * `indexIds` (default: whether any target selects by Id) turns the Id index and its duplicate check on; plain
+   * canonicalization of a document that happens to repeat an `ID` value is not refused.
+   */
+  constructor(targets: readonly NodeSetTarget[], options: { bufferSize?: number; indexIds?: boolean } = {}) {
     this.#bufferSize = options.bufferSize;
+    this.#indexIds = options.indexIds ?? targets.some((t) => t.id != null);
     let trackXml = false;
     for (const target of targets) {
       if (target.id == null && target.match == null) {
@@ -70,7 +77,7 @@ export class NodeSetRouter implements XmlHandler {
   }
 
   startElement(el: XmlElement, ns: NamespaceContext): void {
-    const ids = this.ids.add(el);
+    const ids = this.#indexIds ? this.ids.add(el) : null;
     const active = this.#active;
     for (let i = 0; i < active.length; i++) active[i]!.writer.startElement(el, ns);
     if (ids !== null && this.#pending.size > 0) {

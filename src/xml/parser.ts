@@ -25,6 +25,8 @@ interface SaxesInternals {
   entity: string;
   attribList: unknown[];
   tags: unknown[];
+  stateTable: ((this: SaxesInternals) => void)[];
+  fail(message: string): void;
 }
 
 // saxes state numbers (saxes.js, 6.0.0).
@@ -32,6 +34,9 @@ const S_DOCTYPE = 2;
 const S_DTD_PI_ENDING = 12;
 const S_TEXT = 13;
 const S_CDATA = 20;
+const S_PI_REST = 24;
+const S_PI_BODY = 25;
+const S_PI_ENDING = 26;
 const S_ATTRIB_VALUE = 39;
 const S_ATTRIB_VALUE_UNQUOTED = 42;
 
@@ -40,8 +45,11 @@ const SLICE_UNITS = 64 * 1024;
 
 const EMPTY: readonly never[] = Object.freeze([]);
 
-/** SPEC: Namespaces 1.0 §2.2 deprecates relative URI references as namespace names; C14N 1.0 and libxml2 refuse them. */
-const ABSOLUTE_URI = /^[A-Za-z][A-Za-z0-9+.-]*:\S*$/;
+/**
+ * SPEC: Namespaces 1.0 §2.2 deprecates relative URI references as namespace names and C14N 1.0 refuses them; the
+ * characters are RFC 3986 §2's (IRIs and unescaped spaces or quotes are refused, as libxml2 refuses them).
+ */
+const ABSOLUTE_URI = /^[A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$/;
 
 /**
  * A push parser: `write(bytes)` any number of times, then `end()`. Events go to the handler synchronously.
@@ -89,6 +97,7 @@ export class XmlParser {
         throw new XmlError('XML_ENCODING', `encoding ${decl.encoding} is not supported (only UTF-8)`);
       }
     });
+    requireSpaceAfterPiTarget(this.#internals);
     saxes.on('opentagstart', (tag) => this.#onOpenTagStart(tag));
     saxes.on('opentag', (tag) => this.#onOpenTag(tag));
     saxes.on('closetag', () => this.#onCloseTag());
@@ -256,6 +265,29 @@ export class XmlParser {
       throw new XmlError('XML_LIMIT', `a name exceeds maxNameLength (${this.#limits.maxNameLength})`);
     }
   }
+}
+
+/**
+ * SPEC: XML 1.0 [16] PI ::= '<?' PITarget (S …)? '?>'. saxes 6.0.0 reads `<?t?x?>` as target `t`, data `?x`;
+ * libxml2 refuses it, and so must we, or the two would disagree on what the document is.
+ */
+function requireSpaceAfterPiTarget(s: SaxesInternals): void {
+  const table = s.stateTable;
+  const piRest = table[S_PI_REST]!;
+  const piEnding = table[S_PI_ENDING]!;
+  let targetThenQuestion = false;
+  table[S_PI_REST] = function (this: SaxesInternals) {
+    piRest.call(this);
+    targetThenQuestion = this.state === S_PI_ENDING;
+  };
+  table[S_PI_ENDING] = function (this: SaxesInternals) {
+    const direct = targetThenQuestion;
+    targetThenQuestion = false;
+    piEnding.call(this);
+    if (direct && (this.state === S_PI_BODY || this.state === S_PI_ENDING)) {
+      this.fail('a processing instruction target must be followed by whitespace or ?>.');
+    }
+  };
 }
 
 function dtdError(): XmlError {

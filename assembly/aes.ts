@@ -1,13 +1,14 @@
 // AES key expansion (FIPS 197 §5.2) and the round-key forms used by the vector-permute rounds (§5.1, §5.3.5).
 import {
+  DEC_WIDTH,
   decryptBlocks1,
-  decryptBlocks4,
+  decryptBlocksWide,
   encryptBlock,
   linearMap,
-  permISR0,
   permROT1,
   permROT2,
   permROT3,
+  permTR,
   subBytes,
   TAB_DEC,
   TAB_M11,
@@ -17,7 +18,7 @@ import {
   TAB_TWR,
 } from './generated/aes-core';
 
-export { decryptBlocks1, decryptBlocks4, encryptBlock };
+export { DEC_WIDTH, decryptBlocks1, decryptBlocksWide, encryptBlock };
 
 // Context layout (bytes): 0 rounds u32 | 16 encryption schedule[(nr+1)*16] | 256 decryption schedule[(nr+1)*16].
 export const AES_NR: usize = 0;
@@ -63,21 +64,22 @@ export function aesExpandKey(ctx: usize, key: usize, keyLen: u32): bool {
     store<u32>(ek + (i << 2), load<u32>(ek + ((i - nk) << 2)) ^ t);
     if (++m == nk) m = 0;
   }
-  // The S-box constant 0x63 survives MixColumns unchanged (1 = 2 + 3 + 1 + 1), so every round key absorbs it;
-  // the decryption keys are InvMixColumns'd for the equivalent inverse cipher and pre-permuted by InvShiftRows.
+  // The rounds work on the transposed state, so the keys are transposed first. The S-box constant 0x63 survives
+  // MixColumns unchanged (1 = 2 + 3 + 1 + 1), so every round key absorbs it; the decryption keys are
+  // InvMixColumns'd for the equivalent inverse cipher.
   const c63 = i8x16.splat(0x63);
   for (let r: usize = 0; r <= nr; r++) {
-    const rk = v128.load(ek + (r << 4));
+    const rk = permTR(v128.load(ek + (r << 4)));
     let e: v128, d: v128;
     if (r == 0) {
       e = linearMap(rk, TAB_TWR);
       d = rk;
     } else if (r == nr) {
       e = v128.xor(rk, c63);
-      d = linearMap(v128.xor(rk, c63), TAB_DEC); // the first decryption round permutes after adding it
+      d = linearMap(v128.xor(rk, c63), TAB_DEC);
     } else {
       e = linearMap(v128.xor(rk, c63), TAB_TWR);
-      d = permISR0(linearMap(v128.xor(invMixColumns(rk), c63), TAB_DEC));
+      d = linearMap(v128.xor(invMixColumns(rk), c63), TAB_DEC);
     }
     v128.store(ek + (r << 4), e);
     v128.store(dk + (r << 4), d);

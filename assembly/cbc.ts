@@ -1,5 +1,5 @@
 // CBC mode over whole blocks (NIST SP 800-38A §6.2) on AES context slots: the core's aes_* ABI.
-import { AES_CTX_SIZE, AES_DK, AES_EK, AES_NR, aesExpandKey, decryptBlocks1, decryptBlocks4, encryptBlock } from './aes';
+import { AES_CTX_SIZE, AES_DK, AES_EK, AES_NR, aesExpandKey, DEC_WIDTH, decryptBlocks1, decryptBlocksWide, encryptBlock } from './aes';
 import { AES_ARENA, AES_SLOT_SIZE, AES_SLOTS, IO, IO_SIZE, wipe } from './layout';
 
 // SPEC: like the hash ABI, the JS side validates slot numbers and lengths (len a multiple of 16, ≤ IO_SIZE - 16).
@@ -41,29 +41,22 @@ export function aes_cbc_decrypt(slot: u32, len: u32): void {
   const ctx = slotPtr(slot);
   const nr = <usize>load<u32>(ctx, AES_NR);
   const dk = ctx + AES_DK;
-  let prev = v128.load(IO);
-  let p = IO + 16;
-  const end = p + <usize>len;
-  // CBC decryption is parallel across blocks: four at a time go through the interleaved rounds.
-  for (; p + 64 <= end; p += 64) {
-    const c0 = v128.load(p, 0);
-    const c1 = v128.load(p, 16);
-    const c2 = v128.load(p, 32);
-    const c3 = v128.load(p, 48);
-    decryptBlocks4(p, dk, nr);
-    v128.store(p, v128.xor(v128.load(p, 0), prev), 0);
-    v128.store(p, v128.xor(v128.load(p, 16), c0), 16);
-    v128.store(p, v128.xor(v128.load(p, 32), c1), 32);
-    v128.store(p, v128.xor(v128.load(p, 48), c2), 48);
-    prev = c3;
+  const first = IO + 16;
+  let p = first + <usize>len;
+  if (p == first) return;
+  const lastCipher = v128.load(p - 16);
+  // Walking from the end keeps the block before each one intact (ciphertext, or the IV at IO[0, 16)), so the
+  // block functions chain in place and CBC decryption runs DEC_WIDTH blocks side by side.
+  const wide = DEC_WIDTH << 4;
+  while (p - first >= wide) {
+    p -= wide;
+    decryptBlocksWide(p, dk, nr);
   }
-  for (; p < end; p += 16) {
-    const c = v128.load(p);
+  while (p > first) {
+    p -= 16;
     decryptBlocks1(p, dk, nr);
-    v128.store(p, v128.xor(v128.load(p), prev));
-    prev = c;
   }
-  v128.store(IO, prev);
+  v128.store(IO, lastCipher);
 }
 
 /** SECURITY: wipes both key schedules. */

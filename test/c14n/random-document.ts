@@ -74,7 +74,9 @@ export function randomDocument(rng: Rng): RandomDocument {
   }
   function pi(): string {
     const data = repeat(rng, PI_PIECES, 4).replace(/\?>/g, '? >');
-    return `<?${rng.pick(PI_TARGETS)}${data === '' || rng.chance(0.3) ? (rng.chance(0.5) ? '' : ' ') : rng.pick([' ', '  ', '\n', '\r\n'])}${data}?>`;
+    // XML 1.0 [16]: whitespace must separate target and data (optional only when there is no data).
+    const space = data === '' ? rng.pick(['', ' ']) : rng.pick([' ', '  ', '\n', '\r\n']);
+    return `<?${rng.pick(PI_TARGETS)}${space}${data}?>`;
   }
   function attrValue(): string {
     const q = rng.chance(0.8) ? '"' : "'";
@@ -87,9 +89,11 @@ export function randomDocument(rng: Rng): RandomDocument {
     elements++;
     const inner = new Map(scope);
     const decls: string[] = [];
+    const declared = new Set<string>();
     for (let n = rng.chance(depth === 0 ? 0.9 : 0.5) ? 1 + rng.int(3) : 0; n > 0; n--) {
       const prefix = rng.chance(0.3) ? '' : rng.pick(PREFIXES);
-      if (decls.some((d) => d.startsWith(prefix === '' ? 'xmlns=' : `xmlns:${prefix}=`))) continue;
+      if (declared.has(prefix)) continue;
+      declared.add(prefix);
       // xmlns="" undeclares the default namespace; re-declaring a prefix with the same URI is redundant.
       const uri = prefix === '' && rng.chance(0.25) ? '' : rng.chance(0.2) && inner.has(prefix) ? inner.get(prefix)! : rng.pick(URIS);
       decls.push(`${prefix === '' ? 'xmlns' : `xmlns:${prefix}`}${rng.chance(0.1) ? ' = ' : '='}"${uri}"`);

@@ -1,11 +1,21 @@
 // The `wssc` command: dispatch, --help/--version and the exit codes of CONTRACT.md.
 import { readFileSync } from 'node:fs';
 import { DecryptionError, UsageError, WsscError, XmlError, C14nError } from '../errors.js';
+import { c14nCommand } from './commands/c14n.js';
+import { digestCommand } from './commands/digest.js';
 import { psha1Command } from './commands/psha1.js';
 
 export type Command = (args: string[]) => Promise<number> | number;
 
 const COMMANDS: Record<string, { run: Command; usage: string }> = {
+  c14n: {
+    run: c14nCommand,
+    usage: 'wssc c14n [--inclusive] [--with-comments] [--prefixes "p q #default"] [--id ID] [FILE]',
+  },
+  digest: {
+    run: digestCommand,
+    usage: 'wssc digest [--alg sha1|sha256] [--prefixes "p q #default"] --id ID [FILE]',
+  },
   psha1: {
     run: psha1Command,
     usage: 'wssc psha1 --secret-file F --seed-file F --length N [--offset N] [--alg sha1|sha256]',

@@ -20,7 +20,8 @@ import {
 
 export { DEC_WIDTH, decryptBlocks1, decryptBlocksWide, encryptBlock };
 
-// Context layout (bytes): 0 rounds u32 | 16 encryption schedule[(nr+1)*16] | 256 decryption schedule[(nr+1)*16].
+// Context layout (bytes): 0 rounds u32 | 16 encryption schedule[(nr+1)*16] | 256 decryption schedule[(nr+1)*16];
+// every round key is stored transposed and in the basis its round works in (see the end of aesExpandKey).
 export const AES_NR: usize = 0;
 export const AES_EK: usize = 16;
 export const AES_DK: usize = 256;

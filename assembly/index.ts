@@ -79,7 +79,7 @@ export function hmac_start(slot: u32, alg: u32): void {
 /** Writes the MAC to IO[0, digestLen) and wipes the slot. */
 export function hmac_final(slot: u32): void {
   const ctx = slotPtr(slot);
-  hmacFinal(ctx, load<u32>(ctx), IO, SCRATCH);
+  hmacFinal(ctx, load<u32>(ctx), IO);
   wipe(ctx, HASH_SLOT_SIZE);
 }
 
@@ -88,9 +88,8 @@ export function hmac_mac(alg: u32, len: u32): void {
   hmacStart(SCRATCH, alg, IO);
   wipe16(IO, 64);
   hashUpdate(SCRATCH, IO + 64, len);
-  hmacFinal(SCRATCH, alg, IO, SCRATCH + 256);
+  hmacFinal(SCRATCH, alg, IO);
   wipe16(SCRATCH, 160);
-  wipe16(SCRATCH + 256, 32);
 }
 
 /**

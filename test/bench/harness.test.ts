@@ -1,0 +1,40 @@
+// The benchmark harness on tiny inputs (not for timing): rows well formed, disagreeing implementations refused.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { cryptoBenches } from '../../bench/crypto/providers.bench.js';
+import { compare, table } from '../../bench/harness.js';
+
+const tiny = { quick: true, timeMs: 5 };
+
+describe('bench harness', () => {
+  it('times agreeing implementations and reports medians with ratios to the fastest', async () => {
+    const data = new Uint8Array(64);
+    const rows = await compare({
+      suite: 'sha1', operation: 'digest', size: '64B', bytes: 64,
+      impls: { a: () => new Uint8Array(createHash('sha1').update(data).digest()), b: () => new Uint8Array(createHash('sha1').update(data).digest()) },
+    }, tiny);
+    assert.deepEqual(rows.map((r) => r.name), ['sha1/digest/64B/a', 'sha1/digest/64B/b']);
+    for (const r of rows) {
+      assert.equal(r.unit, 'us');
+      assert.ok(r.value > 0 && Number.isFinite(r.value));
+      assert.match(r.range, /^±/);
+      assert.ok(r.ratio >= 1);
+    }
+    assert.equal(Math.min(...rows.map((r) => r.ratio)), 1);
+    assert.match(table(rows), /\| sha1\/digest\/64B \| a \|/);
+  });
+
+  it('refuses to time implementations whose outputs differ', async () => {
+    await assert.rejects(compare({
+      suite: 'x', operation: 'y', size: '1B', bytes: 1,
+      impls: { a: () => new Uint8Array([1]), b: () => new Uint8Array([2]) },
+    }, tiny), /disagrees/);
+  });
+
+  it('the P_SHA1 suite runs end to end', async () => {
+    const rows = await cryptoBenches(tiny, (suite) => suite === 'psha1');
+    const names = rows.map((r) => r.name);
+    for (const name of ['psha1/derive/32B/wasm', 'psha1/derive/32B/node', 'psha1/derive/24B/hash-wasm']) assert.ok(names.includes(name), name);
+  });
+});

@@ -197,6 +197,14 @@ export function providerSuite(provider: CryptoProvider): void {
         },
       ), { numRuns: 300, seed: SEED });
     });
+    it('P_hash with inputs and outputs larger than the wasm I/O buffer (64 KiB)', () => {
+      const secret = pseudoRandom(40_000, 3);
+      const seed = pseudoRandom(1_000, 4);
+      assert.equal(toHex(provider.pHash('sha1', secret, seed, 48, 7)), toHex(referencePHash('sha1', secret, seed, 48, 7)));
+      const small = pseudoRandom(32, 5);
+      const long = provider.pHash('sha256', small, seed, 150_000, 3);
+      assert.equal(toHex(long), toHex(referencePHash('sha256', small, seed, 150_000, 3)));
+    });
   });
 
   describe(`provider ${provider.name}: streaming equals one-shot`, () => {

@@ -53,6 +53,7 @@ export class C14nWriter {
   // Scratch arrays reused for every element.
   readonly #nsPrefixes: string[] = [];
   readonly #nsUris: string[] = [];
+  #nsCount = 0;
   readonly #attrs: XmlAttribute[] = [];
 
   constructor(sink: ByteSink, options: C14nWriterOptions) {
@@ -69,8 +70,7 @@ export class C14nWriter {
     this.#depth++;
     const prefixes = this.#nsPrefixes;
     const uris = this.#nsUris;
-    prefixes.length = 0;
-    uris.length = 0;
+    this.#nsCount = 0;
     if (this.#exclusive) {
       if (el.prefix !== 'xml') this.#consider(el.prefix, el.uri);
       const attributes = el.attributes;
@@ -97,7 +97,7 @@ export class C14nWriter {
         if (d.prefix !== 'xml') this.#consider(d.prefix, d.uri);
       }
     }
-    const n = prefixes.length;
+    const n = this.#nsCount;
     // Record what this element renders, then sort by prefix (default namespace first: '' sorts lowest).
     for (let i = 0; i < n; i++) {
       this.#undo.push(prefixes[i], this.#rendered.get(prefixes[i]!));
@@ -202,17 +202,18 @@ export class C14nWriter {
   /** Adds (prefix, uri) to this element's namespace output unless already chosen or already rendered with that value. */
   #consider(prefix: string, uri: string): void {
     const prefixes = this.#nsPrefixes;
-    for (let i = 0; i < prefixes.length; i++) if (prefixes[i] === prefix) return;
+    const n = this.#nsCount;
+    for (let i = 0; i < n; i++) if (prefixes[i] === prefix) return;
     const rendered = this.#rendered.get(prefix);
     if (prefix === '' ? (rendered ?? '') === uri : rendered === uri) return;
-    prefixes.push(prefix);
-    this.#nsUris.push(uri);
+    prefixes[n] = prefix;
+    this.#nsUris[n] = uri;
+    this.#nsCount = n + 1;
   }
 
   /** Attributes in c14n order: namespace URI, then local name, by code point (C14N §2.2). */
   #sorted(attributes: readonly XmlAttribute[]): XmlAttribute[] {
     const a = this.#attrs;
-    a.length = 0;
     for (let i = 0; i < attributes.length; i++) {
       const x = attributes[i]!;
       let j = i - 1;
@@ -222,6 +223,7 @@ export class C14nWriter {
       }
       a[j + 1] = x;
     }
+    if (a.length > attributes.length) a.length = attributes.length;
     return a;
   }
 }

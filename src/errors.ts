@@ -40,3 +40,12 @@ export class C14nError extends WsscError {}
 
 /** A command-line usage error (exit code 2). */
 export class UsageError extends WsscError {}
+
+/**
+ * An XML signature was refused (XMLDSig 1.1; xml-security.md §1.5). Codes: `DIGEST_MISMATCH`, `SIGNATURE_MISMATCH`,
+ * `ALGORITHM_NOT_ALLOWED` (unknown, weak or key-mismatched algorithm or transform), `HMAC_TRUNCATED`
+ * (HMACOutputLength other than the full length), `REFERENCE_URI` (a URI form outside `""` / `#NCName`),
+ * `REFERENCE_UNRESOLVED`, `SIGNATURE_STRUCTURE` (element shape, counts or order; non-text digest or signature
+ * values), `SIGNATURE_NOT_FOUND`, `KEY_UNUSABLE`.
+ */
+export class SignatureError extends WsscError {}

@@ -1,0 +1,293 @@
+// XMLDSig 1.1 §3.2 core validation (reference and signature validation) under the rejection checklist of xml-security.md §1.5.
+import { CollectSink, type ByteSink } from '../c14n/sink.js';
+import { canonicalize } from '../c14n/canonicalize.js';
+import { DigestSink } from '../c14n/digest-sink.js';
+import { IdIndex } from '../c14n/id-index.js';
+import { NodeSetRouter, type NodeSetTarget } from '../c14n/node-set-router.js';
+import { parsePrefixList } from '../c14n/prefix-list.js';
+import { auto } from '../crypto/index.js';
+import type { CryptoProvider, HashAlg } from '../crypto/provider.js';
+import { SignatureError } from '../errors.js';
+import type { NamespaceContext, XmlElement, XmlHandler } from '../xml/events.js';
+import type { XmlLimits } from '../xml/limits.js';
+import { XmlParser } from '../xml/parser.js';
+import { DSIG_NAMESPACE, type SignatureAlgorithm } from './algorithms.js';
+import { decodeBase64 } from './base64.js';
+import { rsaVerify, type VerificationKey } from './keys.js';
+import { expectDs, parseSignedInfo, requireElementContent, textOnly, type C14nStep, type ParsedSignedInfo } from './signed-info.js';
+import { EnvelopedFilter, SubtreeCollector, TeeHandler, elementChildren, attribute, type TreeElement } from './tree.js';
+
+export interface VerifyOptions {
+  /** The trusted key; its kind decides which SignatureMethods are acceptable. */
+  key: VerificationKey;
+  /** Further restricts the signature algorithms accepted (default: all four of the allow-list that fit the key). */
+  algorithms?: readonly SignatureAlgorithm[];
+  /**
+   * Picks the Signature to verify among the document's ds:Signature elements, given each one and its parent
+   * (default: all of them). SECURITY: exactly one may be picked, else SIGNATURE_STRUCTURE (or SIGNATURE_NOT_FOUND).
+   */
+  signature?: (signature: XmlElement, parent: XmlElement | null) => boolean;
+  /** Keep each reference's canonical bytes in the result (what was actually digested). Default false. */
+  keepCanonical?: boolean;
+  provider?: CryptoProvider;
+  limits?: Partial<XmlLimits>;
+}
+
+/** One verified reference: what was covered and where it lies in the input. */
+export interface VerifiedReference {
+  /** `""` or `#id`, as in the SignedInfo. */
+  readonly uri: string;
+  /** The Id (`''` for the whole document). */
+  readonly id: string;
+  /** The referenced element (null for the whole document). */
+  readonly element: { readonly name: string; readonly namespace: string; readonly local: string } | null;
+  /** Byte range of the referenced element in the input (the whole input for `""`). */
+  readonly byteStart: number;
+  readonly byteEnd: number;
+  readonly transforms: readonly string[];
+  readonly digestAlgorithm: string;
+  readonly digest: Uint8Array;
+  readonly canonicalLength: number;
+  /** The canonical bytes that were digested, when `keepCanonical` was set. */
+  readonly canonical?: Uint8Array;
+}
+
+export interface VerificationResult {
+  readonly signatureAlgorithm: string;
+  readonly canonicalizationAlgorithm: string;
+  /** Byte range of the ds:Signature element. */
+  readonly signature: { readonly byteStart: number; readonly byteEnd: number };
+  /** The canonical SignedInfo that the signature value covers (references were read from these bytes). */
+  readonly signedInfo: Uint8Array;
+  /** Every reference, each verified, in SignedInfo order (never empty). */
+  readonly references: readonly VerifiedReference[];
+  /** The Ids of the verified elements, in reference order (`''` stands for the whole document). */
+  readonly ids: readonly string[];
+}
+
+const structure = (message: string): SignatureError => new SignatureError('SIGNATURE_STRUCTURE', message);
+const isDs = (el: XmlElement, local: string): boolean => el.uri === DSIG_NAMESPACE && el.local === local;
+
+/**
+ * Verifies the one ds:Signature of `input` with `options.key` and returns what it covers; throws otherwise.
+ *
+ * Refused (SignatureError codes): no Signature (`SIGNATURE_NOT_FOUND`); several Signatures, several or misplaced
+ * SignedInfo, wrong child order, non-text DigestValue/SignatureValue, bad base64 (`SIGNATURE_STRUCTURE`); algorithms
+ * outside the allow-list or not matching the key, XPath/XSLT and other transforms (`ALGORITHM_NOT_ALLOWED`);
+ * HMACOutputLength other than full length (`HMAC_TRUNCATED`); URIs other than `""`/`#NCName` (`REFERENCE_URI`);
+ * Ids that resolve to nothing (`REFERENCE_UNRESOLVED`); wrong MAC/signature (`SIGNATURE_MISMATCH`); wrong digest
+ * (`DIGEST_MISMATCH`). The parser's XmlError (malformed, DTD, several roots…) and C14nError `DUPLICATE_ID` pass
+ * through unchanged.
+ * @example
+ *   const r = verifySignature(bytes, { key: { kind: 'hmac', secret } });
+ *   r.ids // ['_0', '_1']
+ */
+export function verifySignature(input: Uint8Array, options: VerifyOptions): VerificationResult {
+  const provider = options.provider ?? auto;
+  const key = options.key;
+  if (key === undefined || (key.kind !== 'hmac' && key.kind !== 'rsa')) throw new SignatureError('KEY_UNUSABLE', 'a verification key is required');
+  const parserOptions = options.limits === undefined ? {} : { limits: options.limits };
+
+  // Pass 1: the Signature subtree, and every Id of the document (SECURITY A1/A12: any duplicate is refused).
+  const ids = new IdIndex();
+  let signatures = 0;
+  const pick = options.signature ?? (() => true);
+  const collector = new SubtreeCollector((el, _inside, parent) => {
+    if (!isDs(el, 'Signature') || !pick(el, parent)) return false;
+    signatures++;
+    return true;
+  });
+  const indexer: XmlHandler = {
+    startElement: (el: XmlElement, _ns: NamespaceContext) => void ids.add(el),
+    endElement: () => {},
+    text: () => {},
+    comment: () => {},
+    processingInstruction: () => {},
+  };
+  parseAll(input, new TeeHandler([indexer, collector]), parserOptions);
+  if (signatures === 0) throw new SignatureError('SIGNATURE_NOT_FOUND', 'the document has no (selected) ds:Signature');
+  // SECURITY: one signature per verification keeps "which signature covers what" unambiguous for the caller.
+  if (signatures > 1) throw structure(`${signatures} ds:Signature elements are selected (exactly one is accepted)`);
+  const sig = collector.roots[0]!;
+  const { signedInfoEl, signatureValue, originalC14n } = checkSignatureShape(sig);
+
+  // Pass 2: the canonical SignedInfo; everything below is read from these bytes (SECURITY A4).
+  const signedInfo = canonicalize(input, {
+    select: (el) => el.byteStart === signedInfoEl.byteStart,
+    method: originalC14n.method,
+    withComments: originalC14n.withComments,
+    ...(originalC14n.prefixList === undefined ? {} : { prefixList: originalC14n.prefixList }),
+    ...parserOptions,
+  });
+  const canonicalTree = new SubtreeCollector((_el, inside) => !inside);
+  parseAll(signedInfo, canonicalTree, {});
+  const info = parseSignedInfo(canonicalTree.roots[0]!);
+  if (info.canonicalization.algorithm !== originalC14n.algorithm || info.canonicalization.prefixList !== originalC14n.prefixList) {
+    throw structure('the canonical SignedInfo names another canonicalization');
+  }
+
+  checkSignatureValue(info, signedInfo, signatureValue, key, options.algorithms, provider);
+  const references = digestAll(input, info, sig.el, ids, provider, options.keepCanonical === true, parserOptions);
+  // SECURITY (A13): fail closed: a result is returned only when every reference (at least one) was verified.
+  if (references.length === 0 || references.length !== info.references.length) throw structure('nothing was verified');
+  return {
+    signatureAlgorithm: info.signatureAlgorithm,
+    canonicalizationAlgorithm: info.canonicalization.algorithm,
+    signature: { byteStart: sig.el.byteStart, byteEnd: sig.el.byteEnd },
+    signedInfo,
+    references,
+    ids: references.map((r) => r.id),
+  };
+}
+
+function parseAll(input: Uint8Array, handler: XmlHandler, options: { limits?: Partial<XmlLimits> }): void {
+  const parser = new XmlParser(handler, options);
+  parser.write(input);
+  parser.end();
+}
+
+/** SPEC: XMLDSig 1.1 §4.1: Signature = SignedInfo, SignatureValue, KeyInfo?, Object*. */
+function checkSignatureShape(sig: TreeElement): { signedInfoEl: XmlElement; signatureValue: Uint8Array; originalC14n: C14nStep } {
+  requireElementContent(sig);
+  const kids = elementChildren(sig);
+  const si = expectDs(kids[0], 'SignedInfo', 'Signature');
+  const sv = expectDs(kids[1], 'SignatureValue', 'Signature');
+  let i = 2;
+  if (kids[i] !== undefined && isDs(kids[i]!.el, 'KeyInfo')) i++;
+  for (; i < kids.length; i++) expectDs(kids[i], 'Object', 'Signature');
+  // SECURITY (A4): exactly one SignedInfo in the whole Signature subtree (a wrapped one inside Object/KeyInfo too).
+  let signedInfos = 0;
+  const walk = (node: TreeElement, inSignedInfo: boolean): void => {
+    if (isDs(node.el, 'SignedInfo')) signedInfos++;
+    // SECURITY (A5): in the original bytes too, digest values hold text only (c14n would hide a comment).
+    if (inSignedInfo && (isDs(node.el, 'DigestValue') || isDs(node.el, 'HMACOutputLength'))) textOnly(node);
+    for (const c of node.children) if (c.type === 'element') walk(c, inSignedInfo || c === si);
+  };
+  walk(sig, false);
+  if (signedInfos !== 1) throw structure(`${signedInfos} SignedInfo elements (exactly one is accepted)`);
+  const signatureValue = decodeBase64(textOnly(sv), 'SignatureValue');
+  // The SignedInfo's own method decides how it is canonicalized; parseSignedInfo re-checks it on the canonical form.
+  const cm = expectDs(elementChildren(si)[0], 'CanonicalizationMethod', 'SignedInfo');
+  const algorithm = attribute(cm, 'Algorithm') ?? '';
+  const parsed = parseSignedInfo({ type: 'element', el: si.el, children: si.children });
+  if (parsed.canonicalization.algorithm !== algorithm) throw structure('inconsistent CanonicalizationMethod');
+  return { signedInfoEl: si.el, signatureValue, originalC14n: parsed.canonicalization };
+}
+
+function checkSignatureValue(
+  info: ParsedSignedInfo,
+  signedInfo: Uint8Array,
+  value: Uint8Array,
+  key: VerificationKey,
+  allowed: readonly SignatureAlgorithm[] | undefined,
+  provider: CryptoProvider,
+): void {
+  const method = info.signature;
+  // SECURITY (A2, A3): the algorithm must fit the kind of key the caller trusts; KeyInfo is never used.
+  if (method.kind !== key.kind) {
+    throw new SignatureError('ALGORITHM_NOT_ALLOWED', `${method.name} cannot be verified with a ${key.kind === 'hmac' ? 'symmetric' : 'public'} key`);
+  }
+  if (allowed !== undefined && !allowed.includes(method.name)) {
+    throw new SignatureError('ALGORITHM_NOT_ALLOWED', `${method.name} is not among the allowed algorithms`);
+  }
+  if (key.kind === 'hmac') {
+    const mac = provider.hmacKey(method.hash, key.secret);
+    let expected: Uint8Array;
+    try {
+      expected = mac.mac(signedInfo);
+    } finally {
+      mac.destroy();
+    }
+    // SECURITY (A10): constant-time comparison of the raw MAC bytes; lengths are public (full length enforced).
+    if (expected.length !== value.length || !provider.equal(expected, value)) {
+      throw new SignatureError('SIGNATURE_MISMATCH', 'the signature value does not match');
+    }
+    return;
+  }
+  if (!rsaVerify(method.hash, signedInfo, key.publicKey, value)) {
+    throw new SignatureError('SIGNATURE_MISMATCH', 'the signature value does not match');
+  }
+}
+
+/** A sink that hashes and, optionally, keeps the canonical bytes. */
+class ReferenceSink implements ByteSink {
+  readonly digest: DigestSink;
+  readonly collect: CollectSink | null;
+  constructor(provider: CryptoProvider, alg: HashAlg, keep: boolean) {
+    this.digest = new DigestSink(provider.createHash(alg));
+    this.collect = keep ? new CollectSink() : null;
+  }
+  write(chunk: Uint8Array): void {
+    this.digest.write(chunk);
+    this.collect?.write(chunk);
+  }
+  end(): void {
+    this.digest.end();
+    this.collect?.end();
+  }
+}
+
+/** Pass 3: every reference digested in one parse; enveloped ones see the events without the Signature subtree. */
+function digestAll(
+  input: Uint8Array,
+  info: ParsedSignedInfo,
+  sigEl: XmlElement,
+  ids: IdIndex,
+  provider: CryptoProvider,
+  keep: boolean,
+  parserOptions: { limits?: Partial<XmlLimits> },
+): VerifiedReference[] {
+  const plain: NodeSetTarget[] = [];
+  const enveloped: NodeSetTarget[] = [];
+  const targets = info.references.map((ref) => {
+    if (ref.id !== '') {
+      const el = ids.get(ref.id);
+      if (el === undefined) throw new SignatureError('REFERENCE_UNRESOLVED', `reference ${ref.uri} resolves to no element`);
+      // SPEC: XMLDSig 1.1 §6.6.4 / xml-security.md §1.5 item 7: enveloped only where the Signature lies inside.
+      if (ref.enveloped && !(el.byteStart < sigEl.byteStart && sigEl.byteEnd <= el.byteEnd)) {
+        throw new SignatureError('ALGORITHM_NOT_ALLOWED', `enveloped-signature on ${ref.uri}, which does not contain the Signature`);
+      }
+    }
+    const sink = new ReferenceSink(provider, ref.digestAlg, keep);
+    const target: NodeSetTarget = {
+      id: ref.id === '' ? null : ref.id,
+      method: ref.c14n.method,
+      // SPEC: XMLDSig 1.1 §4.4.3.3: "" and #id dereference to node-sets without comments, even #WithComments.
+      withComments: false,
+      inclusivePrefixes: parsePrefixList(ref.c14n.prefixList),
+      sink,
+    };
+    (ref.enveloped ? enveloped : plain).push(target);
+    return { target, sink, router: null as NodeSetRouter | null };
+  });
+  const routers: XmlHandler[] = [];
+  const plainRouter = plain.length > 0 ? new NodeSetRouter(plain, { indexIds: true }) : null;
+  const envRouter = enveloped.length > 0 ? new NodeSetRouter(enveloped, { indexIds: true }) : null;
+  if (plainRouter) routers.push(plainRouter);
+  if (envRouter) routers.push(new EnvelopedFilter(envRouter, sigEl.byteStart));
+  parseAll(input, routers.length === 1 ? routers[0]! : new TeeHandler(routers), parserOptions);
+  plainRouter?.finish();
+  envRouter?.finish();
+  return info.references.map((ref, i) => {
+    const { target, sink } = targets[i]!;
+    const apex = (ref.enveloped ? envRouter : plainRouter)!.apexOf(target);
+    if (apex === undefined) throw new SignatureError('REFERENCE_UNRESOLVED', `reference ${ref.uri} resolves to no element`);
+    const digest = sink.digest.digest();
+    if (!provider.equal(digest, ref.digestValue)) {
+      throw new SignatureError('DIGEST_MISMATCH', `the digest of ${ref.uri === '' ? 'the document' : ref.uri} does not match`);
+    }
+    const out: VerifiedReference = {
+      uri: ref.uri,
+      id: ref.id,
+      element: apex === null ? null : { name: apex.name, namespace: apex.uri, local: apex.local },
+      byteStart: apex === null ? 0 : apex.byteStart,
+      byteEnd: apex === null ? input.length : apex.byteEnd,
+      transforms: ref.transforms,
+      digestAlgorithm: ref.digestAlgorithm,
+      digest,
+      canonicalLength: sink.digest.length,
+      ...(sink.collect === null ? {} : { canonical: sink.collect.bytes() }),
+    };
+    return out;
+  });
+}

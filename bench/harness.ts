@@ -125,3 +125,26 @@ export function table(rows: Row[]): string {
   }
   return lines.join('\n');
 }
+
+/** One line per comparison, one column per implementation: median µs with the ratio to the fastest. */
+export function pivotTable(rows: Row[]): string {
+  const impls: string[] = [];
+  const groups = new Map<string, Map<string, Row>>();
+  for (const r of rows) {
+    const cut = r.name.lastIndexOf('/');
+    const group = r.name.slice(0, cut);
+    const impl = r.name.slice(cut + 1);
+    if (!impls.includes(impl)) impls.push(impl);
+    if (!groups.has(group)) groups.set(group, new Map());
+    groups.get(group)!.set(impl, r);
+  }
+  const lines = [`| benchmark | ${impls.join(' | ')} |`, `|---|${impls.map(() => '---:').join('|')}|`];
+  for (const [group, byImpl] of groups) {
+    const cells = impls.map((i) => {
+      const r = byImpl.get(i);
+      return r === undefined ? '' : `${r.value.toPrecision(3)} µs${r.ratio === 1 ? ' **best**' : ` (${r.ratio.toFixed(2)}×)`}`;
+    });
+    lines.push(`| ${group} | ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}

@@ -1,14 +1,15 @@
 // `npm run bench`: runs the benchmark suites and prints Markdown tables (stdout) with progress (stderr).
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { c14nBenches, c14nMemory } from './c14n/exc-c14n.bench.js';
 import { crossovers } from './crypto/crossover.bench.js';
 import { cryptoBenches } from './crypto/providers.bench.js';
-import { table, type Row } from './harness.js';
+import { pivotTable, table, type Row } from './harness.js';
 
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, only: { type: 'string' },
-    crossover: { type: 'boolean', default: false },
+    crossover: { type: 'boolean', default: false }, pivot: { type: 'boolean', default: false },
   },
 });
 const only = values.only === undefined ? undefined : (suite: string) => values.only!.split(',').some((s) => suite.startsWith(s));
@@ -23,8 +24,15 @@ if (values.crossover) {
   process.exit(0);
 }
 const rows = await cryptoBenches(opts, only);
+if (only === undefined || only('c14n')) rows.push(...await c14nBenches(opts));
+const memory = only === undefined || only('c14n-memory') ? c14nMemory() : [];
 if (values.json) {
-  process.stdout.write(`${JSON.stringify({ environment: env, results: rows.map(({ name, unit, value, range, extra }) => ({ name, unit, value, range, extra })) }, null, 2)}\n`);
+  const results = rows.map(({ name, unit, value, range, extra }) => ({ name, unit, value, range, extra }));
+  process.stdout.write(`${JSON.stringify({ environment: env, results, memory }, null, 2)}\n`);
 } else {
-  process.stdout.write(`Machine: ${env.cpu}, ${env.cores} cores, Node ${env.node}, ${env.date}\n\n${table(rows)}\n`);
+  process.stdout.write(`Machine: ${env.cpu}, ${env.cores} cores, Node ${env.node}, ${env.date}\n\n${(values.pivot ? pivotTable : table)(rows)}\n`);
+  if (memory.length > 0) {
+    process.stdout.write(`\n| peak RSS growth, one parse + exc-c14n + SHA-1 of a 4 MiB SOAP Body | MiB |\n|---|---:|\n`);
+    for (const m of memory) process.stdout.write(`| ${m.name} | ${m.peakRssGrowthMiB} |\n`);
+  }
 }

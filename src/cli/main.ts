@@ -45,8 +45,8 @@ export function exitCodeOf(err: unknown): number {
   if (err instanceof XmlError || err instanceof C14nError) return EXIT_INPUT;
   if (err instanceof WsscError && err.code.endsWith('_MISMATCH')) return EXIT_CHECK_FAILED;
   if (err instanceof WsscError) return EXIT_INPUT;
-  if (err instanceof TypeError && (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return EXIT_USAGE;
-  if ((err as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS')) return EXIT_USAGE;
+  // node:util parseArgs throws ERR_PARSE_ARGS_* for unknown options and missing values.
+  if ((err as { code?: unknown })?.code?.toString().startsWith('ERR_PARSE_ARGS')) return EXIT_USAGE;
   return EXIT_INPUT;
 }
 

@@ -1,0 +1,19 @@
+// The package's public entry points (CONTRACT.md "Package"): they resolve by name and importing has no side effects.
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+
+it('wssc, wssc/crypto and wssc/c14n resolve, and importing instantiates nothing', async () => {
+  const root = await import('wssc');
+  const crypto = await import('wssc/crypto');
+  const c14n = await import('wssc/c14n');
+  for (const name of ['initSync', 'init', 'wasm', 'js', 'auto', 'nodeProvider', 'DecryptionError', 'WsscError']) {
+    assert.ok(name in crypto, `wssc/crypto exports ${name}`);
+    assert.ok(name in root, `wssc exports ${name}`);
+  }
+  for (const name of ['canonicalize', 'createCanonicalizer', 'digestReferences']) {
+    assert.ok(name in c14n && name in root, `exports ${name}`);
+  }
+  assert.throws(() => crypto.wasm.digest('sha1', new Uint8Array(0)), crypto.NotInitializedError);
+  crypto.initSync();
+  assert.equal(Buffer.from(crypto.wasm.digest('sha1', new Uint8Array(0))).toString('hex'), 'da39a3ee5e6b4b0d3255bfef95601890afd80709');
+});

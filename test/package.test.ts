@@ -17,3 +17,15 @@ it('wssc, wssc/crypto and wssc/c14n resolve, and importing instantiates nothing'
   crypto.initSync();
   assert.equal(Buffer.from(crypto.wasm.digest('sha1', new Uint8Array(0))).toString('hex'), 'da39a3ee5e6b4b0d3255bfef95601890afd80709');
 });
+
+it('require("wssc") works from CommonJS (Node >= 20.19) and nothing runs at import', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const script = `const w = require('wssc');
+    let before = 'initialized';
+    try { w.wasm.digest('sha1', new Uint8Array(0)); } catch (e) { before = e.code; }
+    w.initSync();
+    console.log(before, Buffer.from(w.wasm.digest('sha1', new Uint8Array(0))).toString('hex'));`;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), 'NOT_INITIALIZED da39a3ee5e6b4b0d3255bfef95601890afd80709');
+});

@@ -49,3 +49,13 @@ export class UsageError extends WsscError {}
  * values), `SIGNATURE_NOT_FOUND`, `KEY_UNUSABLE`.
  */
 export class SignatureError extends WsscError {}
+
+/**
+ * An XML Encryption input or request was refused before any decryption (XML Encryption 1.0; xml-security.md §1.5
+ * item 10). Only public facts are reported this way (structure, algorithm, Ids); anything that depends on a key
+ * or on ciphertext is a DecryptionError. Codes: `ALGORITHM_NOT_SUPPORTED`, `ENCRYPTED_DATA_STRUCTURE`,
+ * `ENCRYPTED_KEY_STRUCTURE`, `UNSUPPORTED_TYPE` (an EncryptedData whose Type cannot be put back in a document),
+ * `REFERENCE_URI` (a DataReference other than `#NCName`), `REFERENCE_UNRESOLVED`, `KEY_UNRESOLVED` (no key for an
+ * EncryptedData), `KEY_UNUSABLE` (a key of the wrong size or kind for encryption), `DUPLICATE_ID`, `NOT_FOUND`.
+ */
+export class EncryptionError extends WsscError {}

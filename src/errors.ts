@@ -59,3 +59,15 @@ export class SignatureError extends WsscError {}
  * EncryptedData), `KEY_UNUSABLE` (a key of the wrong size or kind for encryption), `DUPLICATE_ID`, `NOT_FOUND`.
  */
 export class EncryptionError extends WsscError {}
+
+/** The input is not an acceptable SOAP 1.1 / 1.2 envelope (root, Header/Body shape). Code `SOAP_ENVELOPE`. */
+export class SoapError extends WsscError {}
+
+/**
+ * A WS-Security header was refused (WSS 1.1 SOAP Message Security). Codes: `TIMESTAMP_MISSING`, `TIMESTAMP_EXPIRED`
+ * (Expires passed, or Created older than the allowed age), `TIMESTAMP_FUTURE` (Created beyond the skew window),
+ * `TIMESTAMP_INVALID` (not an xsd:dateTime, Expires before Created, several Timestamps), `SECURITY_HEADER` (missing,
+ * duplicated or misordered header elements), `TOKEN_INVALID` (a BinarySecurityToken or SecurityTokenReference that
+ * cannot be read), `KEY_MISMATCH` (the token named by the message is not the trusted one).
+ */
+export class WsSecurityError extends WsscError {}

@@ -1,0 +1,361 @@
+// WSS 1.1 SOAP Message Security §5 (the Security header) and WS-SecurityPolicy 1.3 §7.7 Strict layout: read, order, insert.
+import type { IdIndex } from '../c14n/id-index.js';
+import { SubtreeCollector, TeeHandler, elementChildren, type TreeElement } from '../dsig/tree.js';
+import { DSIG_NAMESPACE } from '../dsig/algorithms.js';
+import { WsSecurityError } from '../errors.js';
+import { AddressingCollector, type AddressingHeaders, type AddressingName } from '../soap/addressing.js';
+import { headerEdits, headerScope, scanEnvelope, type EnvelopeInfo, type LocatedElement } from '../soap/envelope.js';
+import { WSA_NAMESPACE } from '../soap/namespaces.js';
+import { NamespaceSnapshot } from '../soap/scope.js';
+import { addAttributesEdit, applyEdits, endOfStartTag, escapeAttribute, insertChildEdits, type Edit } from '../soap/splice.js';
+import type { XmlElement } from '../xml/events.js';
+import type { XmlLimits } from '../xml/limits.js';
+import { SC13_NAMESPACE, SC_FEB2005_NAMESPACE, WSSE11_NAMESPACE, WSSE_NAMESPACE, WSU_NAMESPACE, XENC_NAMESPACE } from './namespaces.js';
+import { createTimestamp, timestampXml, type Clock, type Timestamp } from './timestamp.js';
+import { parseTokenReference, localId } from './token-reference.js';
+
+/** What a child of the Security header is. */
+export type SecurityPartKind =
+  | 'timestamp'
+  | 'binary-security-token'
+  | 'security-token-reference'
+  | 'security-context-token'
+  | 'derived-key-token'
+  | 'encrypted-key'
+  | 'username-token'
+  | 'assertion'
+  | 'reference-list'
+  | 'encrypted-data'
+  | 'signature'
+  | 'signature-confirmation'
+  | 'other';
+
+/** Strict layout ranks: the Timestamp first, then tokens (each before its use), then the protection elements. */
+const RANK: Record<SecurityPartKind, number> = {
+  timestamp: 0,
+  'binary-security-token': 1,
+  'security-token-reference': 1,
+  'security-context-token': 1,
+  'derived-key-token': 1,
+  'encrypted-key': 1,
+  'username-token': 1,
+  assertion: 1,
+  other: 1,
+  'reference-list': 2,
+  'encrypted-data': 2,
+  signature: 2,
+  'signature-confirmation': 2,
+};
+
+export function partKind(el: { uri: string; local: string }): SecurityPartKind {
+  const { uri, local } = el;
+  if (uri === WSU_NAMESPACE && local === 'Timestamp') return 'timestamp';
+  if (uri === WSSE_NAMESPACE) {
+    if (local === 'BinarySecurityToken') return 'binary-security-token';
+    if (local === 'SecurityTokenReference') return 'security-token-reference';
+    if (local === 'UsernameToken') return 'username-token';
+  }
+  if (uri === SC_FEB2005_NAMESPACE || uri === SC13_NAMESPACE) {
+    if (local === 'SecurityContextToken') return 'security-context-token';
+    if (local === 'DerivedKeyToken') return 'derived-key-token';
+  }
+  if (uri === XENC_NAMESPACE) {
+    if (local === 'EncryptedKey') return 'encrypted-key';
+    if (local === 'ReferenceList') return 'reference-list';
+    if (local === 'EncryptedData') return 'encrypted-data';
+  }
+  if (uri === DSIG_NAMESPACE && local === 'Signature') return 'signature';
+  if (uri === WSSE11_NAMESPACE && local === 'SignatureConfirmation') return 'signature-confirmation';
+  if (local === 'Assertion') return 'assertion';
+  return 'other';
+}
+
+/** One child element of the Security header, with its byte range (`el.byteStart`/`el.byteEnd`) and its subtree. */
+export interface SecurityPart {
+  readonly kind: SecurityPartKind;
+  readonly el: XmlElement;
+  readonly tree: TreeElement;
+  /** Its wsu:Id / Id, when it has one. */
+  readonly id: string | undefined;
+}
+
+export interface SecurityHeader {
+  readonly header: LocatedElement;
+  /** The mustUnderstand attribute of the envelope's SOAP version is `1`/`true`. */
+  readonly mustUnderstand: boolean;
+  readonly parts: readonly SecurityPart[];
+  /** The Timestamp's values, when there is one. */
+  readonly timestamp: Timestamp | undefined;
+}
+
+export interface SecureEnvelope {
+  readonly envelope: EnvelopeInfo;
+  /** The wsse:Security header block, or null when the message has none. */
+  readonly security: SecurityHeader | null;
+  /** WS-Addressing header values and elements. */
+  readonly addressing: AddressingHeaders;
+  readonly addressingElements: Partial<Record<AddressingName, LocatedElement>>;
+}
+
+const headerError = (m: string): WsSecurityError => new WsSecurityError('SECURITY_HEADER', m);
+
+function idOf(el: XmlElement): string | undefined {
+  for (const a of el.attributes) if (a.local === 'Id' && (a.uri === WSU_NAMESPACE || a.uri === '')) return a.value;
+  return undefined;
+}
+
+function textOnly(node: TreeElement): string {
+  let s = '';
+  for (const c of node.children) if (c.type === 'text') s += c.value;
+  else if (c.type === 'element') throw new WsSecurityError('TIMESTAMP_INVALID', `${node.el.name} must hold text only`);
+  return s.trim();
+}
+
+function readTimestamp(node: TreeElement): Timestamp {
+  const ts: { created?: string; expires?: string; id?: string } = {};
+  const id = idOf(node.el);
+  if (id !== undefined) ts.id = id;
+  for (const c of elementChildren(node)) {
+    if (c.el.uri !== WSU_NAMESPACE) continue;
+    const key = c.el.local === 'Created' ? 'created' : c.el.local === 'Expires' ? 'expires' : undefined;
+    if (key === undefined) continue;
+    // SPEC: WSS 1.1 §10: at most one Created and one Expires.
+    if (ts[key] !== undefined) throw new WsSecurityError('TIMESTAMP_INVALID', `more than one ${c.el.name}`);
+    ts[key] = textOnly(c);
+  }
+  return ts;
+}
+
+/**
+ * Reads the envelope frame, the WS-Addressing headers and the wsse:Security header (each child with its byte
+ * range and subtree) in one parse.
+ * @throws XmlError, SoapError, C14nError `DUPLICATE_ID`; WsSecurityError `SECURITY_HEADER` for several Security
+ *   headers or several Timestamps, `TIMESTAMP_INVALID` for a malformed Timestamp.
+ */
+export function readSecurity(input: Uint8Array, options: { limits?: Partial<XmlLimits> } = {}): SecureEnvelope {
+  let securities = 0;
+  const collector = new SubtreeCollector((el, inside, parent) => {
+    if (inside || el.depth !== 3 || parent === null || parent.local !== 'Header') return false;
+    if (el.uri !== WSSE_NAMESPACE || el.local !== 'Security') return false;
+    // SECURITY: one Security header; with several (actor/role-targeted ones) which one protects what is ambiguous.
+    if (++securities > 1) throw headerError('more than one wsse:Security header');
+    return true;
+  });
+  const addressing = new AddressingCollector();
+  const envelope = scanEnvelope(input, { handler: new TeeHandler([collector, addressing]), ...(options.limits === undefined ? {} : { limits: options.limits }) });
+  const addressingElements: Partial<Record<AddressingName, LocatedElement>> = {};
+  let located: LocatedElement | undefined;
+  for (const h of envelope.headers) {
+    if (h.el.uri === WSA_NAMESPACE && addressingElements[h.el.local as AddressingName] === undefined) addressingElements[h.el.local as AddressingName] = h;
+    if (h.el.uri === WSSE_NAMESPACE && h.el.local === 'Security') located = h;
+  }
+  const values: AddressingHeaders = {};
+  for (const [k, v] of Object.entries(addressing.values)) values[k as keyof AddressingHeaders] = (v as string).trim();
+  let security: SecurityHeader | null = null;
+  if (located !== undefined) {
+    const root = collector.roots[0]!;
+    const parts: SecurityPart[] = elementChildren(root).map((tree) => ({ kind: partKind(tree.el), el: tree.el, tree, id: idOf(tree.el) }));
+    const stamps = parts.filter((p) => p.kind === 'timestamp');
+    if (stamps.length > 1) throw new WsSecurityError('TIMESTAMP_INVALID', 'more than one Timestamp');
+    let mu = false;
+    for (const a of located.el.attributes) if (a.uri === envelope.namespace && a.local === 'mustUnderstand') mu = a.value === '1' || a.value === 'true';
+    security = { header: located, mustUnderstand: mu, parts, timestamp: stamps[0] === undefined ? undefined : readTimestamp(stamps[0].tree) };
+  }
+  return { envelope, security, addressing: values, addressingElements };
+}
+
+/** Every `wsse:Reference URI="#id"` inside a subtree (STRs in KeyInfo, DerivedKeyTokens, EncryptedData…). */
+function referencedIds(node: TreeElement, out: string[] = []): string[] {
+  if (node.el.uri === WSSE_NAMESPACE && node.el.local === 'SecurityTokenReference') {
+    try {
+      const id = localId(parseTokenReference(node));
+      if (id !== undefined) out.push(id);
+    } catch {
+      // Not this check's business: the consumer of the STR refuses it.
+    }
+  }
+  for (const c of elementChildren(node)) referencedIds(c, out);
+  return out;
+}
+
+/**
+ * Checks the Strict layout (WS-SecurityPolicy 1.3 §7.7.1) as WCF writes it: the Timestamp, when present, is the
+ * first child; a token referenced by `#id` from within the header appears before the element that references it.
+ * @throws WsSecurityError `SECURITY_HEADER`.
+ */
+export function checkStrictLayout(header: SecurityHeader): void {
+  const ts = header.parts.findIndex((p) => p.kind === 'timestamp');
+  if (ts > 0) throw headerError('the Timestamp is not the first element of the Security header');
+  const position = new Map<string, number>();
+  header.parts.forEach((p, i) => p.id !== undefined && position.set(p.id, i));
+  header.parts.forEach((p, i) => {
+    for (const id of referencedIds(p.tree)) {
+      const at = position.get(id);
+      if (at !== undefined && at >= i) throw headerError(`${p.el.name} references #${id}, which does not precede it`);
+    }
+  });
+}
+
+/** A new child of the Security header: its kind (which decides its place) and its markup. */
+export interface SecurityItem {
+  readonly kind: SecurityPartKind;
+  readonly xml: string;
+}
+
+/** Items in Strict order: by rank (Timestamp, tokens, protection), insertion order within a rank. */
+export function orderItems(items: readonly SecurityItem[]): SecurityItem[] {
+  return items.map((item, i) => ({ item, i })).sort((a, b) => RANK[a.item.kind] - RANK[b.item.kind] || a.i - b.i).map((x) => x.item);
+}
+
+/** The scope inside the Security header: the existing one's, or that of a new `<o:Security>` in the Header. */
+export function securityScope(secure: SecureEnvelope): NamespaceSnapshot {
+  if (secure.security !== null) return secure.security.header.scope;
+  const scope = headerScope(secure.envelope);
+  return scope.with(scope.bind(WSSE_NAMESPACE, 'o').prefix, WSSE_NAMESPACE);
+}
+
+/**
+ * Edits that place `items` in the Security header in Strict order: a Timestamp first, tokens after the existing
+ * Timestamp and tokens, protection elements (Signature, ReferenceList, EncryptedData) last. With no Security
+ * header, one is created (as the last header block, with mustUnderstand as the envelope's SOAP version writes it).
+ * Item markup must be valid in `securityScope(secure)`.
+ * @throws WsSecurityError `SECURITY_HEADER` when a second Timestamp would be added.
+ */
+export function securityItemEdits(input: Uint8Array, secure: SecureEnvelope, items: readonly SecurityItem[]): Edit[] {
+  const ordered = orderItems(items);
+  const security = secure.security;
+  if (security === null) {
+    const scope = headerScope(secure.envelope);
+    const o = scope.bind(WSSE_NAMESPACE, 'o');
+    const s = scope.bind(secure.envelope.namespace, 's');
+    // SPEC: SOAP 1.1 §4.2.3 allows only "0"/"1"; SOAP 1.2 Part 1 §5.2.3 takes xs:boolean; WCF writes "1" in both.
+    const xml = `<${o.prefix}:Security${o.decl}${s.decl} ${s.prefix}:mustUnderstand="1">${ordered.map((i) => i.xml).join('')}</${o.prefix}:Security>`;
+    return headerEdits(input, secure.envelope, xml, 'last');
+  }
+  if (ordered.some((i) => i.kind === 'timestamp') && security.timestamp !== undefined) throw headerError('the Security header already has a Timestamp');
+  const el = security.header.el;
+  const firstChild = endOfStartTag(input, el.byteStart);
+  const firstProtection = security.parts.find((p) => RANK[p.kind] === 2);
+  const lastEarly = [...security.parts].reverse().find((p) => RANK[p.kind] < 2);
+  const tokenAt = lastEarly !== undefined ? lastEarly.el.byteEnd : firstProtection !== undefined ? firstProtection.el.byteStart : null;
+  const byRank: [string, string, string] = ['', '', ''];
+  for (const i of ordered) byRank[RANK[i.kind] as 0 | 1 | 2] += i.xml;
+  const edits: Edit[] = [];
+  if (byRank[0] !== '') edits.push(...insertChildEdits(input, el, 'first', byRank[0]));
+  if (byRank[1] !== '') {
+    if (tokenAt === null) edits.push(...insertChildEdits(input, el, 'last', byRank[1]));
+    else edits.push({ at: tokenAt, insert: byRank[1] });
+  }
+  if (byRank[2] !== '') edits.push(...insertChildEdits(input, el, 'last', byRank[2]));
+  // An empty-element `<o:Security/>` gives several replacing edits at one place: merge them into one.
+  if (edits.length > 1 && edits.every((e) => e.end !== undefined && e.at === firstChild - 2)) {
+    return [{ at: firstChild - 2, end: firstChild, insert: `>${byRank.join('')}</${el.name}>` }];
+  }
+  return edits;
+}
+
+/** Hands out `_N` Ids that no element of the document carries (nor any Id handed out before). */
+export class IdAllocator {
+  readonly #ids: IdIndex;
+  readonly #taken = new Set<string>();
+  #next = 0;
+  readonly #prefix: string;
+
+  constructor(ids: IdIndex, prefix = '_') {
+    this.#ids = ids;
+    this.#prefix = prefix;
+  }
+
+  next(): string {
+    for (;;) {
+      const id = `${this.#prefix}${this.#next++}`;
+      if (this.#ids.get(id) === undefined && !this.#taken.has(id)) {
+        this.#taken.add(id);
+        return id;
+      }
+    }
+  }
+}
+
+/** The edit that gives an existing element a `wsu:Id` (declaring the utility namespace on it when needed). */
+export function idAttributeEdit(input: Uint8Array, target: LocatedElement, id: string): Edit {
+  const u = target.scope.bind(WSU_NAMESPACE, 'wsu', true);
+  return addAttributesEdit(input, target.el.byteStart, `${u.decl} ${u.prefix}:Id="${escapeAttribute(id)}"`);
+}
+
+export interface PrepareOptions {
+  /** Add a Timestamp when the header has none (default true), with this clock and lifetime. */
+  timestamp?: boolean | { now?: Clock; ttlMs?: number };
+  /** Elements that get a wsu:Id when they lack one. Default: Timestamp and Body. */
+  ids?: { timestamp?: boolean; body?: boolean; addressing?: boolean | readonly AddressingName[] };
+  /**
+   * Tokens (BinarySecurityToken, SCT, DerivedKeyToken, EncryptedKey…) to add, each may reference the ones before:
+   * given fresh Ids and the scope inside the Security header, returns their items.
+   */
+  tokens?: (context: { allocate: () => string; scope: NamespaceSnapshot }) => readonly SecurityItem[];
+  limits?: Partial<XmlLimits>;
+}
+
+export interface Prepared {
+  readonly bytes: Uint8Array;
+  /** The Ids of the Timestamp, the Body and the WS-Addressing headers after preparation (existing or new). */
+  readonly ids: { timestamp?: string; body?: string; addressing: Partial<Record<AddressingName, string>> };
+  /** Allocates further fresh Ids (for the caller's own tokens), consistent with the ones handed out. */
+  readonly allocator: IdAllocator;
+}
+
+/**
+ * Prepares an envelope for signing, as byte splices in one copy: a Header and a Security header when missing, a
+ * Timestamp when missing (first in the header), the given tokens, and wsu:Ids on the Timestamp, the Body and the
+ * WS-Addressing headers that lack one.
+ */
+export function prepareSecurity(input: Uint8Array, options: PrepareOptions = {}): Prepared {
+  const secure = readSecurity(input, options.limits === undefined ? {} : { limits: options.limits });
+  const alloc = new IdAllocator(secure.envelope.ids);
+  const want = options.ids ?? { timestamp: true, body: true };
+  const edits: Edit[] = [];
+  const ids: { timestamp?: string; body?: string; addressing: Partial<Record<AddressingName, string>> } = { addressing: {} };
+  const items: SecurityItem[] = [];
+
+  const existingTs = secure.security?.parts.find((p) => p.kind === 'timestamp');
+  if (existingTs !== undefined) {
+    if (want.timestamp === true) {
+      if (existingTs.id !== undefined) ids.timestamp = existingTs.id;
+      else {
+        ids.timestamp = alloc.next();
+        edits.push(idAttributeEdit(input, { el: existingTs.el, scope: secure.security!.header.scope }, ids.timestamp));
+      }
+    }
+  } else if (options.timestamp !== false) {
+    const clock = typeof options.timestamp === 'object' ? options.timestamp : {};
+    const id = want.timestamp === true ? alloc.next() : undefined;
+    if (id !== undefined) ids.timestamp = id;
+    items.push({ kind: 'timestamp', xml: timestampXml(createTimestamp({ ...clock, ...(id === undefined ? {} : { id }) }), securityScope(secure)) });
+  }
+  if (want.body === true) {
+    const body = secure.envelope.body;
+    const existing = idOf(body.el);
+    if (existing !== undefined) ids.body = existing;
+    else {
+      ids.body = alloc.next();
+      edits.push(idAttributeEdit(input, body, ids.body));
+    }
+  }
+  if (want.addressing !== undefined && want.addressing !== false) {
+    const names = want.addressing === true ? (Object.keys(secure.addressingElements) as AddressingName[]) : want.addressing;
+    for (const name of names) {
+      const h = secure.addressingElements[name];
+      if (h === undefined) continue;
+      const existing = idOf(h.el);
+      if (existing !== undefined) ids.addressing[name] = existing;
+      else {
+        const id = alloc.next();
+        ids.addressing[name] = id;
+        edits.push(idAttributeEdit(input, h, id));
+      }
+    }
+  }
+  if (options.tokens !== undefined) items.push(...options.tokens({ allocate: () => alloc.next(), scope: securityScope(secure) }));
+  if (items.length > 0) edits.push(...securityItemEdits(input, secure, items));
+  return { bytes: applyEdits(input, edits), ids, allocator: alloc };
+}

@@ -1,0 +1,186 @@
+// WSS 1.1 SOAP Message Security §8 (signatures in the Security header) on XMLDSig 1.1, with X.509 Token Profile 1.1 key references.
+import { signXml } from '../dsig/sign.js';
+import { verifySignature, type VerificationResult } from '../dsig/verify.js';
+import type { SignatureAlgorithm } from '../dsig/algorithms.js';
+import { DSIG_NAMESPACE } from '../dsig/algorithms.js';
+import { elementChildren, type TreeElement } from '../dsig/tree.js';
+import type { KeyObject } from 'node:crypto';
+import type { CryptoProvider, HashAlg } from '../crypto/provider.js';
+import { SignatureError, WsSecurityError } from '../errors.js';
+import type { AddressingName } from '../soap/addressing.js';
+import type { XmlLimits } from '../xml/limits.js';
+import { x509TokenXml, parseBinarySecurityToken } from './binary-security-token.js';
+import { VALUE_TYPE, WSSE_NAMESPACE } from './namespaces.js';
+import { prepareSecurity, readSecurity, type PrepareOptions, type SecureEnvelope } from './security-header.js';
+import type { Clock } from './timestamp.js';
+import { localId, parseTokenReference, tokenReferenceXml, x509Reference, type TokenReference } from './token-reference.js';
+import { certificateDer, subjectKeyIdentifier, thumbprintSha1 } from './x509.js';
+
+export type EnvelopeSigningKey =
+  | { readonly kind: 'hmac'; readonly secret: Uint8Array }
+  /** RSA with an X.509 certificate: the certificate goes in a BinarySecurityToken, KeyInfo references it. */
+  | { readonly kind: 'x509'; readonly privateKey: KeyObject | string | Uint8Array; readonly certificate: string | Uint8Array };
+
+export interface SignEnvelopeOptions {
+  key: EnvelopeSigningKey;
+  algorithm?: SignatureAlgorithm;
+  digest?: HashAlg;
+  /**
+   * Ids to sign. Default: the Timestamp and the Body (given wsu:Ids when they lack one) plus, with
+   * `addressing`, the WS-Addressing headers.
+   */
+  references?: readonly string[];
+  /** Also sign these WS-Addressing headers (`true`: all present), giving them wsu:Ids. Ignored with `references`. */
+  addressing?: boolean | readonly AddressingName[];
+  /** KeyInfo of an HMAC signature (e.g. an STR to the SCT or DerivedKeyToken); none by default. */
+  keyInfo?: TokenReference;
+  /** Timestamp added when missing (default: now, 5 minutes). `false`: none. */
+  timestamp?: boolean | { now?: Clock; ttlMs?: number };
+  provider?: CryptoProvider;
+  limits?: Partial<XmlLimits>;
+}
+
+export interface SignedEnvelope {
+  readonly bytes: Uint8Array;
+  /** The signed Ids, in reference order. */
+  readonly ids: readonly string[];
+}
+
+/**
+ * Signs a SOAP envelope as WCF does: the ds:Signature becomes the last element of the wsse:Security header (after
+ * the Timestamp and tokens), one exc-c14n Reference per Id. Missing Header, Security, Timestamp and Ids are added
+ * first (byte splices; no re-serialization).
+ * @throws SignatureError (REFERENCE_UNRESOLVED for an Id that is not in the message, ALGORITHM_NOT_ALLOWED, KEY_UNUSABLE),
+ *   XmlError, SoapError, WsSecurityError.
+ */
+export function signEnvelope(input: Uint8Array, options: SignEnvelopeOptions): SignedEnvelope {
+  const key = options.key;
+  const prepare: PrepareOptions = {
+    timestamp: options.timestamp ?? true,
+    ids: options.references !== undefined ? {} : { timestamp: options.timestamp !== false, body: true, addressing: options.addressing ?? false },
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
+  };
+  let keyInfo: TokenReference | undefined = options.keyInfo;
+  let der: Uint8Array | undefined;
+  if (key.kind === 'x509') {
+    der = certificateDer(key.certificate);
+    const cert = der;
+    prepare.tokens = ({ allocate, scope }) => {
+      const id = allocate();
+      keyInfo = x509Reference(id);
+      return [{ kind: 'binary-security-token', xml: x509TokenXml(cert, id, scope) }];
+    };
+  }
+  const prepared = prepareSecurity(input, prepare);
+  const ids = options.references ?? [
+    ...(prepared.ids.timestamp === undefined ? [] : [prepared.ids.timestamp]),
+    ...Object.values(prepared.ids.addressing),
+    ...(prepared.ids.body === undefined ? [] : [prepared.ids.body]),
+  ];
+  const bytes = signXml(prepared.bytes, {
+    key: key.kind === 'hmac' ? { kind: 'hmac', secret: key.secret } : { kind: 'rsa', privateKey: key.privateKey },
+    ...(options.algorithm === undefined ? {} : { algorithm: options.algorithm }),
+    ...(options.digest === undefined ? {} : { digest: options.digest }),
+    references: ids.map((id) => ({ id })),
+    parent: { select: (el) => el.depth === 3 && el.uri === WSSE_NAMESPACE && el.local === 'Security' },
+    position: 'last',
+    // SPEC: WCF writes the Signature with a default namespace declaration; the STR keeps the header's wsse prefix.
+    prefix: '',
+    ...(keyInfo === undefined ? {} : { keyInfo: tokenReferenceXml(keyInfo) }),
+    ...(options.provider === undefined ? {} : { provider: options.provider }),
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
+  });
+  return { bytes, ids };
+}
+
+export type EnvelopeVerificationKey =
+  | { readonly kind: 'hmac'; readonly secret: Uint8Array }
+  /** The trusted certificate (PEM or DER). A token in the message is used only if it is this very certificate. */
+  | { readonly kind: 'x509'; readonly certificate: string | Uint8Array };
+
+export interface VerifyEnvelopeOptions {
+  key: EnvelopeVerificationKey;
+  algorithms?: readonly SignatureAlgorithm[];
+  keepCanonical?: boolean;
+  provider?: CryptoProvider;
+  limits?: Partial<XmlLimits>;
+}
+
+const inSecurity = (_sig: unknown, parent: { uri: string; local: string; depth: number } | null): boolean =>
+  parent !== null && parent.depth === 3 && parent.uri === WSSE_NAMESPACE && parent.local === 'Security';
+
+/**
+ * Verifies the ds:Signature of the wsse:Security header (or, when the message has none there, its one Signature)
+ * with the caller's key and returns exactly what it covers. Timestamp freshness is not checked here.
+ *
+ * SECURITY (xml-security.md §1.4 A3): with a certificate, KeyInfo is consulted only to refuse a signature whose
+ * key reference names another token: a referenced BinarySecurityToken must be byte-identical to the trusted
+ * certificate, a thumbprint or SubjectKeyIdentifier must be the trusted certificate's (else KEY_MISMATCH).
+ * @throws SignatureError (DIGEST_MISMATCH, SIGNATURE_MISMATCH, …), WsSecurityError KEY_MISMATCH, XmlError, C14nError.
+ */
+export function verifyEnvelope(input: Uint8Array, options: VerifyEnvelopeOptions): VerificationResult {
+  const key = options.key;
+  const der = key.kind === 'x509' ? certificateDer(key.certificate) : undefined;
+  const common = {
+    key: key.kind === 'hmac' ? ({ kind: 'hmac', secret: key.secret } as const) : ({ kind: 'rsa', publicKey: pemOf(der!) } as const),
+    ...(options.algorithms === undefined ? {} : { algorithms: options.algorithms }),
+    ...(options.keepCanonical === undefined ? {} : { keepCanonical: options.keepCanonical }),
+    ...(options.provider === undefined ? {} : { provider: options.provider }),
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
+  };
+  let result: VerificationResult;
+  try {
+    result = verifySignature(input, { ...common, signature: inSecurity });
+  } catch (err) {
+    if (!(err instanceof SignatureError) || err.code !== 'SIGNATURE_NOT_FOUND') throw err;
+    result = verifySignature(input, common);
+  }
+  if (der !== undefined) checkKeyInfo(readSecurity(input, options.limits === undefined ? {} : { limits: options.limits }), result, der);
+  return result;
+}
+
+function pemOf(der: Uint8Array): string {
+  const b64 = Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n');
+  return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.compare(a, b) === 0;
+}
+
+function checkKeyInfo(secure: SecureEnvelope, result: VerificationResult, trusted: Uint8Array): void {
+  const mismatch = (m: string): WsSecurityError => new WsSecurityError('KEY_MISMATCH', m);
+  const part = secure.security?.parts.find((p) => p.el.byteStart === result.signature.byteStart);
+  if (part === undefined) return; // a Signature outside the header: KeyInfo is never used, nothing can disagree
+  const keyInfo = elementChildren(part.tree).find((c) => c.el.uri === DSIG_NAMESPACE && c.el.local === 'KeyInfo');
+  if (keyInfo === undefined) return;
+  for (const child of elementChildren(keyInfo)) {
+    if (child.el.uri === WSSE_NAMESPACE && child.el.local === 'SecurityTokenReference') {
+      const ref = parseTokenReference(child);
+      if (ref.kind === 'reference') {
+        const id = localId(ref);
+        const token = id === undefined ? undefined : secure.security!.parts.find((p) => p.id === id && p.kind === 'binary-security-token');
+        if (token === undefined) throw mismatch(`KeyInfo references ${ref.uri}, which is not an X.509 token of this message`);
+        const bst = parseBinarySecurityToken(token.tree);
+        if (bst.valueType !== VALUE_TYPE.x509v3 || !equalBytes(bst.value, trusted)) throw mismatch('the message names a certificate other than the trusted one');
+      } else if (ref.valueType === VALUE_TYPE.thumbprintSha1) {
+        if (!equalBytes(ref.value, thumbprintSha1(trusted))) throw mismatch('the thumbprint names a certificate other than the trusted one');
+      } else if (ref.valueType === VALUE_TYPE.x509SubjectKeyIdentifier) {
+        const ski = subjectKeyIdentifier(trusted);
+        if (ski === undefined || !equalBytes(ref.value, ski)) throw mismatch('the key identifier names a certificate other than the trusted one');
+      } else throw mismatch(`KeyInfo names a ${ref.valueType} token, not the trusted certificate`);
+    } else if (child.el.uri === DSIG_NAMESPACE && child.el.local === 'X509Data') {
+      for (const c of elementChildren(child)) {
+        if (c.el.local !== 'X509Certificate') continue;
+        const text = textOf(c).replace(/\s+/g, '');
+        if (!equalBytes(new Uint8Array(Buffer.from(text, 'base64')), trusted)) throw mismatch('X509Data holds a certificate other than the trusted one');
+      }
+    }
+  }
+}
+
+function textOf(node: TreeElement): string {
+  let s = '';
+  for (const c of node.children) if (c.type === 'text') s += c.value;
+  return s;
+}

@@ -1,0 +1,104 @@
+// WSS 1.1 SOAP Message Security §10 (wsu:Timestamp: Created, Expires) with a clock the caller injects and a skew window.
+import { WsSecurityError } from '../errors.js';
+import type { NamespaceSnapshot } from '../soap/scope.js';
+import { escapeAttribute } from '../soap/splice.js';
+import { WSU_NAMESPACE } from './namespaces.js';
+
+/** Milliseconds since the epoch: a fixed instant, a Date, or a clock read when needed. */
+export type Clock = number | Date | (() => number);
+
+export interface Timestamp {
+  /** xsd:dateTime strings as written in the message. */
+  created?: string;
+  expires?: string;
+  id?: string;
+}
+
+export interface TimestampCheck {
+  now?: Clock;
+  /** Tolerated clock difference between the peers (WCF MaxClockSkew default: 5 minutes). */
+  skewMs?: number;
+  /** Largest accepted age of Created, whatever Expires says (WCF MaxStampAge); unlimited when unset. */
+  maxAge?: number;
+}
+
+export const DEFAULT_SKEW_MS = 5 * 60_000;
+export const DEFAULT_TTL_MS = 5 * 60_000;
+
+export function readClock(clock: Clock | undefined): number {
+  if (clock === undefined) return Date.now();
+  if (typeof clock === 'number') return clock;
+  if (clock instanceof Date) return clock.getTime();
+  return clock();
+}
+
+// SPEC: XML Schema Part 2 §3.2.7 dateTime; WSS 1.1 §10 wants UTC (`Z`), offsets are still accepted and applied.
+const DATE_TIME = /^(\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Milliseconds since the epoch of an xsd:dateTime with a time zone; WsSecurityError TIMESTAMP_INVALID otherwise. */
+export function parseDateTime(text: string): number {
+  const m = DATE_TIME.exec(text.trim());
+  if (m === null) throw new WsSecurityError('TIMESTAMP_INVALID', `not an xsd:dateTime with a time zone: ${JSON.stringify(text.slice(0, 40))}`);
+  const [, y, mo, d, h, mi, s, frac, zone] = m;
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const ms = Date.UTC(Number(y), month - 1, day, hour, Number(mi), Number(s), frac === undefined ? 0 : Math.floor(Number(`0${frac}`) * 1000));
+  const check = new Date(ms);
+  // Date.UTC rolls 31 February over into March; the round trip refuses such dates (24:00:00 too).
+  if (month < 1 || month > 12 || check.getUTCDate() !== day || hour > 23 || Number(mi) > 59 || Number(s) > 59) {
+    throw new WsSecurityError('TIMESTAMP_INVALID', `not a valid date/time: ${JSON.stringify(text)}`);
+  }
+  if (zone === 'Z') return ms;
+  const sign = zone!.startsWith('-') ? -1 : 1;
+  return ms - sign * (Number(zone!.slice(1, 3)) * 60 + Number(zone!.slice(4, 6))) * 60_000;
+}
+
+/** The UTC form WCF writes: `2024-01-01T00:00:00.000Z`. */
+export function formatDateTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** A Timestamp created now and expiring after `ttlMs`. */
+export function createTimestamp(options: { now?: Clock; ttlMs?: number; id?: string } = {}): Timestamp {
+  const now = readClock(options.now);
+  return {
+    created: formatDateTime(now),
+    expires: formatDateTime(now + (options.ttlMs ?? DEFAULT_TTL_MS)),
+    ...(options.id === undefined ? {} : { id: options.id }),
+  };
+}
+
+/** The `wsu:Timestamp` element, valid markup in `scope` (the wsu namespace is declared on it when needed). */
+export function timestampXml(ts: Timestamp, scope: NamespaceSnapshot): string {
+  const u = scope.bind(WSU_NAMESPACE, 'u');
+  const p = `${u.prefix}:`;
+  const id = ts.id === undefined ? '' : ` ${p}Id="${escapeAttribute(ts.id)}"`;
+  return `<${p}Timestamp${u.decl}${id}>` +
+    (ts.created === undefined ? '' : `<${p}Created>${ts.created}</${p}Created>`) +
+    (ts.expires === undefined ? '' : `<${p}Expires>${ts.expires}</${p}Expires>`) +
+    `</${p}Timestamp>`;
+}
+
+/**
+ * Checks freshness: Created present and not beyond `now + skew`, Expires (when present) not before `now - skew`,
+ * Created not older than `maxAge + skew`. Returns the parsed instants.
+ * @throws WsSecurityError `TIMESTAMP_MISSING`, `TIMESTAMP_INVALID`, `TIMESTAMP_FUTURE`, `TIMESTAMP_EXPIRED`.
+ * @example checkTimestamp(read.timestamp, { now: () => Date.now(), skewMs: 300_000, maxAge: 300_000 })
+ */
+export function checkTimestamp(ts: Timestamp | null | undefined, options: TimestampCheck = {}): { created: number; expires: number | undefined } {
+  if (ts === null || ts === undefined) throw new WsSecurityError('TIMESTAMP_MISSING', 'the Security header has no Timestamp');
+  // SECURITY: without Created a message could never be judged stale; WCF requires it too.
+  if (ts.created === undefined) throw new WsSecurityError('TIMESTAMP_INVALID', 'the Timestamp has no Created');
+  const created = parseDateTime(ts.created);
+  const expires = ts.expires === undefined ? undefined : parseDateTime(ts.expires);
+  if (expires !== undefined && expires < created) throw new WsSecurityError('TIMESTAMP_INVALID', 'the Timestamp expires before it was created');
+  const now = readClock(options.now);
+  const skew = options.skewMs ?? DEFAULT_SKEW_MS;
+  if (created > now + skew) throw new WsSecurityError('TIMESTAMP_FUTURE', 'the Timestamp was created in the future (beyond the clock skew)');
+  if (expires !== undefined && expires <= now - skew) throw new WsSecurityError('TIMESTAMP_EXPIRED', 'the Timestamp has expired');
+  if (options.maxAge !== undefined && created + options.maxAge + skew < now) {
+    throw new WsSecurityError('TIMESTAMP_EXPIRED', 'the Timestamp is older than the accepted age');
+  }
+  return { created, expires };
+}

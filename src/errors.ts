@@ -50,16 +50,6 @@ export class UsageError extends WsscError {}
  */
 export class SignatureError extends WsscError {}
 
-/**
- * An XML Encryption input or request was refused before any decryption (XML Encryption 1.0; xml-security.md §1.5
- * item 10). Only public facts are reported this way (structure, algorithm, Ids); anything that depends on a key
- * or on ciphertext is a DecryptionError. Codes: `ALGORITHM_NOT_SUPPORTED`, `ENCRYPTED_DATA_STRUCTURE`,
- * `ENCRYPTED_KEY_STRUCTURE`, `UNSUPPORTED_TYPE` (an EncryptedData whose Type cannot be put back in a document),
- * `REFERENCE_URI` (a DataReference other than `#NCName`), `REFERENCE_UNRESOLVED`, `KEY_UNRESOLVED` (no key for an
- * EncryptedData), `KEY_UNUSABLE` (a key of the wrong size or kind for encryption), `DUPLICATE_ID`, `NOT_FOUND`.
- */
-export class EncryptionError extends WsscError {}
-
 /** The input is not an acceptable SOAP 1.1 / 1.2 envelope (root, Header/Body shape). Code `SOAP_ENVELOPE`. */
 export class SoapError extends WsscError {}
 
@@ -71,3 +61,39 @@ export class SoapError extends WsscError {}
  * cannot be read), `KEY_MISMATCH` (the token named by the message is not the trusted one).
  */
 export class WsSecurityError extends WsscError {}
+
+/**
+ * An XML Encryption input or request was refused before any decryption (XML Encryption 1.0; xml-security.md §1.5
+ * item 10). Only public facts are reported this way (structure, algorithm, Ids); anything that depends on a key
+ * or on ciphertext is a DecryptionError. Codes: `ALGORITHM_NOT_SUPPORTED`, `ENCRYPTED_DATA_STRUCTURE`,
+ * `ENCRYPTED_KEY_STRUCTURE`, `UNSUPPORTED_TYPE` (an EncryptedData whose Type cannot be put back in a document),
+ * `REFERENCE_URI` (a DataReference other than `#NCName`), `REFERENCE_UNRESOLVED`, `KEY_UNRESOLVED` (no key for an
+ * EncryptedData), `KEY_UNUSABLE` (a key of the wrong size or kind for encryption), `DUPLICATE_ID`, `NOT_FOUND`.
+ */
+export class EncryptionError extends WsscError {}
+
+/**
+ * A security context token, derived key token or token reference was refused (WS-SecureConversation 1.3 §3, §7;
+ * protocol.md §2.2). Codes: `TOKEN_STRUCTURE` (element shape, order, counts, text, integers, base64),
+ * `TOKEN_REFERENCE` (a SecurityTokenReference form outside Reference / KeyIdentifier, or missing),
+ * `TOKEN_VERSION` (a namespace of the other WS-SC version, or not the expected one), `DKT_ALGORITHM` (an Algorithm
+ * other than the version's P_SHA1), `DKT_PROPERTIES` (a Properties element), `DKT_GENERATION_AND_OFFSET` (both),
+ * `DKT_OFFSET_LIMIT` (Offset, or Generation × Length, over the maximum), `DKT_LENGTH_LIMIT` (Length 0 or over the
+ * maximum), `DKT_NONCE_MISSING`, `DKT_NONCE_LENGTH` (under the minimum or over the maximum), `DKT_LABEL` (a Label
+ * over the maximum length, or refused by the label policy).
+ */
+export class TokenError extends WsscError {}
+
+/**
+ * A WS-Trust RequestSecurityToken(Response) for a security context token was refused (WS-Trust 1.3 §3-§4, §6-§7;
+ * protocol.md §1.3-§1.5). Codes: `TRUST_STRUCTURE` (element shape, order, counts), `TRUST_VERSION` (namespaces of
+ * two versions mixed, or not the expected version), `REQUEST_TYPE` (not Issue / Renew / Cancel as expected),
+ * `TOKEN_TYPE` (a token type other than the SCT), `ENTROPY_MISSING` (the entropy mode needs entropy that is absent),
+ * `ENTROPY_LENGTH` (zero-length, too short or too long entropy), `ENTROPY_TYPE` (a BinarySecret Type other than
+ * Nonce for entropy), `ENTROPY_MODE` (entropy, a proof token or a computed key that the entropy mode forbids),
+ * `COMPUTED_KEY_ALGORITHM` (an unknown ComputedKey / ComputedKeyAlgorithm URI), `KEY_SIZE` (not a multiple of 8 or
+ * out of range), `KEY_SIZE_MISMATCH` (KeySize or key length other than the one requested / configured),
+ * `LIFETIME` (an unparsable dateTime, or Created not before Expires), `CONTEXT_MISMATCH` (the response's Context is
+ * not the request's).
+ */
+export class TrustError extends WsscError {}

@@ -1,0 +1,9 @@
+// WS-SecureConversation (Feb 2005, 1.3) tokens and WS-Trust SCT messages: versions, SCT, DKT, RST/RSTR, session keys.
+export * from './versions.js';
+export * from './token-reference.js';
+export * from './security-context-token.js';
+export * from './derived-key-token.js';
+export * from './trust-messages.js';
+export * from './session-key.js';
+export { FragmentWriter, readBodyElement, type ReadOptions, type TreeElement } from './xml-io.js';
+export { TokenError, TrustError } from '../errors.js';

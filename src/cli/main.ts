@@ -1,9 +1,11 @@
 // The `wssc` command: dispatch, --help/--version and the exit codes of CONTRACT.md.
 import { readFileSync } from 'node:fs';
-import { DecryptionError, UsageError, WsscError, XmlError, C14nError } from '../errors.js';
+import { DecryptionError, UsageError, WsscError, XmlError, C14nError, SignatureError } from '../errors.js';
 import { c14nCommand } from './commands/c14n.js';
 import { digestCommand } from './commands/digest.js';
 import { psha1Command } from './commands/psha1.js';
+import { signCommand } from './commands/sign.js';
+import { verifyCommand } from './commands/verify.js';
 
 export type Command = (args: string[]) => Promise<number> | number;
 
@@ -19,6 +21,14 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   psha1: {
     run: psha1Command,
     usage: 'wssc psha1 --secret-file F --seed-file F --length N [--offset N] [--alg sha1|sha256]',
+  },
+  sign: {
+    run: signCommand,
+    usage: 'wssc sign (--key-file K [--alg hmac-sha1|hmac-sha256] | --private-key-file PEM --cert-file PEM [--alg rsa-sha1|rsa-sha256]) [--digest sha1|sha256] [--ref ID]... [FILE]',
+  },
+  verify: {
+    run: verifyCommand,
+    usage: 'wssc verify (--key-file K | --cert-file PEM) [FILE]',
   },
 };
 
@@ -44,6 +54,8 @@ export function exitCodeOf(err: unknown): number {
   if (err instanceof DecryptionError) return EXIT_CHECK_FAILED;
   if (err instanceof XmlError || err instanceof C14nError) return EXIT_INPUT;
   if (err instanceof WsscError && err.code.endsWith('_MISMATCH')) return EXIT_CHECK_FAILED;
+  // A signed reference that resolves to nothing (its element removed, or its Id changed) is a failed check too.
+  if (err instanceof SignatureError && err.code === 'REFERENCE_UNRESOLVED') return EXIT_CHECK_FAILED;
   if (err instanceof WsscError) return EXIT_INPUT;
   // node:util parseArgs throws ERR_PARSE_ARGS_* for unknown options and missing values.
   if ((err as { code?: unknown })?.code?.toString().startsWith('ERR_PARSE_ARGS')) return EXIT_USAGE;

@@ -1,12 +1,11 @@
 // XML Encryption 1.0 §4.2 (Decryption): EncryptedData replaced in place by its plaintext, all or nothing.
-import { decodeBase64 } from '../dsig/base64.js';
 import { auto } from '../crypto/index.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { DecryptionError, EncryptionError } from '../errors.js';
 import type { XmlLimits } from '../xml/limits.js';
 import { resolveLimits } from '../xml/limits.js';
 import { AES_CBC, TYPE_CONTENT, TYPE_ELEMENT, type AesCbcAlgorithm } from './algorithms.js';
-import { concat } from './bytes.js';
+import { concat, decodeCipherValue } from './bytes.js';
 import { unwrapParsedKey, type RsaPrivateKeyInput } from './encrypted-key.js';
 import { checkFragment, type FragmentKind } from './fragment.js';
 import { scanDocument, type FoundElement } from './scan.js';
@@ -207,12 +206,7 @@ function wrappingKey(job: Job, keys: readonly ParsedEncryptedKey[]): ParsedEncry
 function decryptCipherValue(ed: ParsedEncryptedData, key: Uint8Array, provider: CryptoProvider): Uint8Array {
   // SPEC: §5.2: the key size is fixed by the algorithm; a key of another size cannot open it.
   if (!(key instanceof Uint8Array) || key.length !== AES_CBC[ed.algorithm].keyLength) throw new DecryptionError();
-  let bytes: Uint8Array;
-  try {
-    bytes = decodeBase64(ed.cipherValue, 'CipherValue');
-  } catch {
-    throw new DecryptionError();
-  }
+  const bytes = decodeCipherValue(ed.cipherValue);
   if (bytes.length < 2 * IV_LENGTH || bytes.length % IV_LENGTH !== 0) throw new DecryptionError();
   return provider.aesCbcDecrypt(key, bytes.subarray(0, IV_LENGTH), bytes.subarray(IV_LENGTH));
 }

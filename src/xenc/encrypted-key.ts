@@ -6,7 +6,7 @@ import type { CryptoProvider } from '../crypto/provider.js';
 import { DecryptionError, EncryptionError } from '../errors.js';
 import type { XmlLimits } from '../xml/limits.js';
 import { AES_CBC, DSIG_NAMESPACE, RSA_OAEP_MGF1P, XENC_NAMESPACE, type AesCbcAlgorithm } from './algorithms.js';
-import { NCNAME } from './bytes.js';
+import { decodeCipherValue, NCNAME } from './bytes.js';
 import { buildReferenceList } from './reference-list.js';
 import { scanDocument } from './scan.js';
 import { parseEncryptedKey, type ParsedEncryptedKey } from './structure.js';
@@ -151,7 +151,7 @@ export function unwrapParsedKey(ek: ParsedEncryptedKey, privateKey: RsaPrivateKe
   let wrapped: Uint8Array;
   let label: Uint8Array | undefined;
   try {
-    wrapped = decodeBase64(ek.cipherValue, 'CipherValue');
+    wrapped = decodeCipherValue(ek.cipherValue);
     label = ek.oaepParams === undefined ? undefined : decodeBase64(ek.oaepParams, 'OAEPparams');
   } catch {
     throw new DecryptionError();

@@ -2,7 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { DecryptionError, UsageError, WsscError, XmlError, C14nError, SignatureError } from '../errors.js';
 import { c14nCommand } from './commands/c14n.js';
+import { decryptCommand } from './commands/decrypt.js';
 import { digestCommand } from './commands/digest.js';
+import { encryptCommand } from './commands/encrypt.js';
 import { psha1Command } from './commands/psha1.js';
 import { signCommand } from './commands/sign.js';
 import { verifyCommand } from './commands/verify.js';
@@ -21,6 +23,14 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   psha1: {
     run: psha1Command,
     usage: 'wssc psha1 --secret-file F --seed-file F --length N [--offset N] [--alg sha1|sha256]',
+  },
+  encrypt: {
+    run: encryptCommand,
+    usage: 'wssc encrypt --key-file K [--alg aes128-cbc|aes192-cbc|aes256-cbc] (--id ID | --body) [--content] [FILE]',
+  },
+  decrypt: {
+    run: decryptCommand,
+    usage: 'wssc decrypt --key-file K [FILE]',
   },
   sign: {
     run: signCommand,

@@ -223,6 +223,7 @@ export function parseDerivedKeyTokenElement(
           generation = unsignedContent(k, structure);
         } else {
           // SPEC: WCF writes a set Label inside an element named Generation (protocol.md §2.2): tolerated as the Label.
+          if (/^[ \t\r\n]*$/.test(text)) throw structure('empty Generation in DerivedKeyToken');
           advance(STAGE_LABEL, 'Label');
           label = text;
         }

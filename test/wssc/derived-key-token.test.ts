@@ -193,6 +193,8 @@ const refusals: [string, string, string, Partial<DerivedKeyLimits>?][] = [
   ['a hex Length', `${STR}<c:Length>0x20</c:Length><c:Nonce>${NONCE16}</c:Nonce>`, 'TOKEN_STRUCTURE'],
   ['a nonce that is not base64', `${STR}<c:Nonce>AAEC!!AwQFBgcICQoLDA0ODw==</c:Nonce>`, 'TOKEN_STRUCTURE'],
   ['an element inside Nonce', `${STR}<c:Nonce>${NONCE16}<c:x/></c:Nonce>`, 'TOKEN_STRUCTURE'],
+  ['an empty Generation', `${STR}<c:Generation> </c:Generation><c:Nonce>${NONCE16}</c:Nonce>`, 'TOKEN_STRUCTURE'],
+  ['a misnamed label (Generation) after a Label', `${STR}<c:Label>a</c:Label><c:Generation>b</c:Generation><c:Nonce>${NONCE16}</c:Nonce>`, 'TOKEN_STRUCTURE'],
   ['an unknown child', `${STR}<c:Foo/><c:Nonce>${NONCE16}</c:Nonce>`, 'TOKEN_STRUCTURE'],
   ['text content', `${STR}junk<c:Nonce>${NONCE16}</c:Nonce>`, 'TOKEN_STRUCTURE'],
 ];

@@ -4,7 +4,7 @@ import type { CryptoProvider } from '../crypto/provider.js';
 import { randomBytes } from '../crypto/random.js';
 import { encodeBase64 } from '../dsig/base64.js';
 import { TokenError } from '../errors.js';
-import { parseTokenReference, writeTokenReference, type ParsedTokenReference, type TokenReference } from './token-reference.js';
+import { parseScTokenReference, writeScTokenReference, type ParsedScTokenReference, type ScTokenReference } from './token-reference.js';
 import { DEFAULT_LABEL, WSSE_NAMESPACE, WSU_NAMESPACE, versionOfScNamespace, type WsscVersion } from './versions.js';
 import {
   FragmentWriter,
@@ -30,7 +30,7 @@ export interface DerivedKeyToken {
   /** wsu:Id (WCF always writes one: signatures and encryptions point at the DKT through it). */
   readonly id?: string;
   /** The base key: an SCT (by `#wsu:Id` or Identifier), an EncryptedKey… */
-  readonly reference: TokenReference | ParsedTokenReference;
+  readonly reference: ScTokenReference | ParsedScTokenReference;
   /** Byte position in the P_SHA1 stream, when written as Offset. */
   readonly offset?: number;
   /** Fixed-size key generation, when written as Generation: position = generation × length. */
@@ -81,7 +81,7 @@ export function derivedKeyOffset(dkt: Pick<DerivedKeyToken, 'offset' | 'generati
 
 export interface NewDerivedKeyOptions {
   version: WsscVersion;
-  reference: TokenReference;
+  reference: ScTokenReference;
   id?: string;
   /** Bytes; default 32. For Basic256, WCF signs with 24 and encrypts with 32 (protocol.md §2.5). */
   length?: number;
@@ -104,7 +104,7 @@ export function newDerivedKeyToken(options: NewDerivedKeyOptions): DerivedKeyTok
   if (nonce.length === 0) throw new RangeError('a DKT needs a nonce');
   const out: {
     version: WsscVersion;
-    reference: TokenReference;
+    reference: ScTokenReference;
     length: number;
     nonce: Uint8Array;
     id?: string;
@@ -134,7 +134,7 @@ export function writeDerivedKeyToken(w: FragmentWriter, dkt: DerivedKeyToken): v
   checkInteger(dkt.length, 'length', 1);
   const attrs: AttrSpec[] = dkt.id === undefined ? [] : [['u:Id', dkt.id, WSU_NAMESPACE]];
   w.open(v.scPrefix, 'DerivedKeyToken', v.sc, attrs);
-  writeTokenReference(w, dkt.reference, v);
+  writeScTokenReference(w, dkt.reference, v);
   const offset = dkt.offset ?? 0;
   const generation = dkt.generation ?? 0;
   if (generation > 0 || offset > 0 || dkt.length !== DEFAULT_DERIVED_KEY_LENGTH) {
@@ -193,7 +193,7 @@ export function parseDerivedKeyTokenElement(
   if (first === undefined || first.el.uri !== WSSE_NAMESPACE || first.el.local !== 'SecurityTokenReference') {
     throw new TokenError('TOKEN_REFERENCE', 'DerivedKeyToken without SecurityTokenReference');
   }
-  const reference = parseTokenReference(first, version);
+  const reference = parseScTokenReference(first, version);
   let stage = 0;
   let offset: number | undefined;
   let generation: number | undefined;
@@ -271,7 +271,7 @@ export function parseDerivedKeyTokenElement(
 
   const out: {
     version: WsscVersion;
-    reference: ParsedTokenReference;
+    reference: ParsedScTokenReference;
     length: number;
     nonce: Uint8Array;
     id?: string;

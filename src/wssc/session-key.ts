@@ -4,7 +4,7 @@ import type { CryptoProvider } from '../crypto/provider.js';
 import { randomBytes } from '../crypto/random.js';
 import { TrustError } from '../errors.js';
 import type { SecurityContextToken } from './security-context-token.js';
-import type { ParsedTokenReference } from './token-reference.js';
+import type { ParsedScTokenReference } from './token-reference.js';
 import { parseRequest, parseResponse, type Lifetime, type ParsedRequest, type ParsedResponse, type ProofToken } from './trust-messages.js';
 import type { WsscVersion } from './versions.js';
 
@@ -89,8 +89,8 @@ export interface SessionKey {
   readonly key: Uint8Array;
   readonly keySize: number;
   readonly lifetime?: Lifetime;
-  readonly attachedReference?: ParsedTokenReference;
-  readonly unattachedReference?: ParsedTokenReference;
+  readonly attachedReference?: ParsedScTokenReference;
+  readonly unattachedReference?: ParsedScTokenReference;
 }
 
 /** From an RST we built (bytes or parsed) to what computeSessionKey needs to know of it. */
@@ -171,8 +171,8 @@ export function computeSessionKey(
     keySize: number;
     instance?: string;
     lifetime?: Lifetime;
-    attachedReference?: ParsedTokenReference;
-    unattachedReference?: ParsedTokenReference;
+    attachedReference?: ParsedScTokenReference;
+    unattachedReference?: ParsedScTokenReference;
   } = { version: r.version, mode, token: r.token, identifier: r.token.identifier, key, keySize };
   if (r.token.instance !== undefined) out.instance = r.token.instance;
   if (r.lifetime !== undefined) out.lifetime = r.lifetime;

@@ -21,10 +21,10 @@ export interface KeyIdentifierForm {
   readonly value: string;
 }
 
-export type TokenReference = ReferenceForm | KeyIdentifierForm;
+export type ScTokenReference = ReferenceForm | KeyIdentifierForm;
 
 /** A parsed SecurityTokenReference: its one clause plus the STR's own optional attributes. */
-export type ParsedTokenReference = TokenReference & { readonly id?: string; readonly tokenType?: string };
+export type ParsedScTokenReference = ScTokenReference & { readonly id?: string; readonly tokenType?: string };
 
 export const BASE64_ENCODING_TYPE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary';
 
@@ -47,7 +47,7 @@ export function sctExternalReference(version: WsscVersion, identifier: string, i
  * Writes `<o:SecurityTokenReference>` with the clause. Attribute order follows WCF's bytes: ValueType before URI
  * for a `#id` reference, URI first for an Identifier (../shared/vectors/wcf/rstr-response.xml).
  */
-export function writeTokenReference(w: FragmentWriter, ref: TokenReference, version?: WsscVersion): void {
+export function writeScTokenReference(w: FragmentWriter, ref: ScTokenReference, version?: WsscVersion): void {
   w.open('o', 'SecurityTokenReference', WSSE_NAMESPACE);
   if (ref.kind === 'reference') {
     if (ref.uri === '') throw new RangeError('a Reference needs a URI');
@@ -71,9 +71,9 @@ export function writeTokenReference(w: FragmentWriter, ref: TokenReference, vers
 }
 
 /** The SecurityTokenReference alone, as a standalone fragment (UTF-8 is the caller's: this returns the markup). */
-export function tokenReferenceMarkup(ref: TokenReference, version?: WsscVersion, inScope?: Record<string, string>): string {
+export function scTokenReferenceMarkup(ref: ScTokenReference, version?: WsscVersion, inScope?: Record<string, string>): string {
   const w = new FragmentWriter(inScope);
-  writeTokenReference(w, ref, version);
+  writeScTokenReference(w, ref, version);
   return w.toString();
 }
 
@@ -82,7 +82,7 @@ export function tokenReferenceMarkup(ref: TokenReference, version?: WsscVersion,
  * `version`, when given, is the only WS-SC namespace whose `Instance` attribute is read; otherwise either is.
  * @throws TokenError TOKEN_REFERENCE (another clause, several, none, an empty URI), TOKEN_STRUCTURE.
  */
-export function parseTokenReference(node: TreeElement, version?: WsscVersion): ParsedTokenReference {
+export function parseScTokenReference(node: TreeElement, version?: WsscVersion): ParsedScTokenReference {
   if (!isElement(node, WSSE_NAMESPACE, 'SecurityTokenReference')) throw refError(`expected o:SecurityTokenReference, found ${node.el.name}`);
   const kids = elementContent(node, structure);
   if (kids.length !== 1) throw refError(`a SecurityTokenReference must hold one clause, found ${kids.length}`);
@@ -119,7 +119,7 @@ export function parseTokenReference(node: TreeElement, version?: WsscVersion): P
 }
 
 /** True when `ref` points at the SCT with this wsu:Id or this Identifier (and key generation, when one is given). */
-export function referencesSct(ref: TokenReference, sct: { id?: string; identifier: string; instance?: string }): boolean {
+export function referencesSct(ref: ScTokenReference, sct: { id?: string; identifier: string; instance?: string }): boolean {
   if (ref.kind !== 'reference') return false;
   if (sct.id !== undefined && ref.uri === `#${sct.id}`) return true;
   return ref.uri === sct.identifier && ref.instance === sct.instance;

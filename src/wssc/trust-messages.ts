@@ -3,12 +3,12 @@ import { encodeBase64 } from '../dsig/base64.js';
 import { TokenError, TrustError } from '../errors.js';
 import { parseSecurityContextTokenElement, writeSecurityContextToken, type SecurityContextToken } from './security-context-token.js';
 import {
-  parseTokenReference,
+  parseScTokenReference,
   sctExternalReference,
   sctLocalReference,
-  writeTokenReference,
-  type ParsedTokenReference,
-  type TokenReference,
+  writeScTokenReference,
+  type ParsedScTokenReference,
+  type ScTokenReference,
 } from './token-reference.js';
 import { WSSE_NAMESPACE, WSU_NAMESPACE, versionOfTrustNamespace, type WsscVersion } from './versions.js';
 import {
@@ -58,12 +58,12 @@ export interface IssueRequest extends RequestCommon {
 
 export interface RenewRequest extends IssueRequest {
   /** The SCT to renew: WCF sends the unattached reference (`URI="urn:uuid:…"`). */
-  target: TokenReference;
+  target: ScTokenReference;
 }
 
 export interface CancelRequest extends RequestCommon {
   /** The SCT to cancel: WCF sends the unattached reference. */
-  target: TokenReference;
+  target: ScTokenReference;
 }
 
 function openRequest(w: FragmentWriter, r: RequestCommon): void {
@@ -87,7 +87,7 @@ function writeKeySize(w: FragmentWriter, v: WsscVersion, bits: number): void {
 }
 
 /** WCF's writer order (WSTrust.cs): TokenType, RequestType, Entropy, KeySize, then targets. */
-function writeRequest(w: FragmentWriter, r: IssueRequest, requestType: string, target?: [string, TokenReference]): void {
+function writeRequest(w: FragmentWriter, r: IssueRequest, requestType: string, target?: [string, ScTokenReference]): void {
   const v = r.version;
   openRequest(w, r);
   if (r.tokenType !== false) w.leaf(v.trustPrefix, 'TokenType', v.trust, v.sctTokenType);
@@ -97,7 +97,7 @@ function writeRequest(w: FragmentWriter, r: IssueRequest, requestType: string, t
   if (r.computedKeyAlgorithm === true) w.leaf(v.trustPrefix, 'ComputedKeyAlgorithm', v.trust, v.computedKeyPSha1);
   if (target !== undefined) {
     w.open(v.trustPrefix, target[0], v.trust);
-    writeTokenReference(w, target[1], v);
+    writeScTokenReference(w, target[1], v);
     w.close();
   }
   w.close();
@@ -136,8 +136,8 @@ export interface ParsedRequest {
   readonly entropy?: Uint8Array;
   readonly keySize?: number;
   readonly computedKeyAlgorithm?: string;
-  readonly renewTarget?: ParsedTokenReference;
-  readonly cancelTarget?: ParsedTokenReference;
+  readonly renewTarget?: ParsedScTokenReference;
+  readonly cancelTarget?: ParsedScTokenReference;
 }
 
 export interface ParseTrustOptions extends ReadOptions {
@@ -209,10 +209,10 @@ function readKeySize(node: TreeElement): number {
   return bits;
 }
 
-function readTarget(node: TreeElement, v: WsscVersion): ParsedTokenReference {
+function readTarget(node: TreeElement, v: WsscVersion): ParsedScTokenReference {
   const ref = onlyChild(node);
   if (!isElement(ref, WSSE_NAMESPACE, 'SecurityTokenReference')) throw structure(`${node.el.name} must hold a SecurityTokenReference`);
-  return parseTokenReference(ref, v);
+  return parseScTokenReference(ref, v);
 }
 
 const REQUEST_CHILDREN = ['TokenType', 'RequestType', 'Entropy', 'KeySize', 'ComputedKeyAlgorithm', 'RenewTarget', 'CancelTarget'] as const;
@@ -241,8 +241,8 @@ export function parseRequestElement(node: TreeElement, options: { version?: Wssc
     entropy?: Uint8Array;
     keySize?: number;
     computedKeyAlgorithm?: string;
-    renewTarget?: ParsedTokenReference;
-    cancelTarget?: ParsedTokenReference;
+    renewTarget?: ParsedScTokenReference;
+    cancelTarget?: ParsedScTokenReference;
   } = { version: v, requestType };
   const context = attr(node, 'Context');
   if (context !== undefined) out.context = context;
@@ -301,9 +301,9 @@ export interface IssueResponse {
   /** The issued (or renewed: same Identifier, new Instance) SCT. */
   token: SecurityContextToken;
   /** Default: `#wsu:Id` of the token, when it has one. */
-  attachedReference?: TokenReference | null;
+  attachedReference?: ScTokenReference | null;
   /** Default: the token's Identifier (and Instance). */
-  unattachedReference?: TokenReference | null;
+  unattachedReference?: ScTokenReference | null;
   /** ComputedKey (combined entropy), the key itself (server entropy), or none (client entropy). */
   proof?: ProofToken;
   /** Server entropy (combined mode). */
@@ -324,7 +324,7 @@ export interface CancelResponse {
 }
 
 /** xs:dateTime as WCF writes it: UTC, milliseconds, `Z`. */
-export const formatDateTime = (d: Date): string => d.toISOString();
+export const formatLifetimeDateTime = (d: Date): string => d.toISOString();
 
 const DATE_TIME = /^(-?\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -332,7 +332,7 @@ const DATE_TIME = /^(-?\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+)
  * xs:dateTime with a time zone (WS-Security's wsu:Created/Expires are UTC). Fractions beyond milliseconds are
  * truncated. Returns undefined when the text is not one.
  */
-export function parseDateTime(text: string): Date | undefined {
+export function parseLifetimeDateTime(text: string): Date | undefined {
   const m = DATE_TIME.exec(trimXml(text));
   if (m === null) return undefined;
   const [, y, mo, d, h, mi, s, frac, zone] = m;
@@ -377,12 +377,12 @@ export function buildIssueResponse(r: IssueResponse, inScope?: Record<string, st
   const unattached = r.unattachedReference === undefined ? sctExternalReference(v, r.token.identifier, r.token.instance) : r.unattachedReference;
   if (attached !== null) {
     w.open(p, 'RequestedAttachedReference', v.trust);
-    writeTokenReference(w, attached, v);
+    writeScTokenReference(w, attached, v);
     w.close();
   }
   if (unattached !== null) {
     w.open(p, 'RequestedUnattachedReference', v.trust);
-    writeTokenReference(w, unattached, v);
+    writeScTokenReference(w, unattached, v);
     w.close();
   }
   if (r.proof !== undefined) {
@@ -395,8 +395,8 @@ export function buildIssueResponse(r: IssueResponse, inScope?: Record<string, st
   if (r.lifetime !== undefined) {
     if (!(r.lifetime.created.getTime() < r.lifetime.expires.getTime())) throw new RangeError('Lifetime Created must precede Expires');
     w.open(p, 'Lifetime', v.trust);
-    w.leaf('u', 'Created', WSU_NAMESPACE, formatDateTime(r.lifetime.created));
-    w.leaf('u', 'Expires', WSU_NAMESPACE, formatDateTime(r.lifetime.expires));
+    w.leaf('u', 'Created', WSU_NAMESPACE, formatLifetimeDateTime(r.lifetime.created));
+    w.leaf('u', 'Expires', WSU_NAMESPACE, formatLifetimeDateTime(r.lifetime.expires));
     w.close();
   }
   if (r.keySize !== undefined) writeKeySize(w, v, r.keySize);
@@ -424,8 +424,8 @@ export interface ParsedResponse {
   readonly context?: string;
   readonly tokenType?: string;
   readonly token?: SecurityContextToken;
-  readonly attachedReference?: ParsedTokenReference;
-  readonly unattachedReference?: ParsedTokenReference;
+  readonly attachedReference?: ParsedScTokenReference;
+  readonly unattachedReference?: ParsedScTokenReference;
   readonly proof?: ProofToken;
   /** Server entropy. */
   readonly entropy?: Uint8Array;
@@ -447,10 +447,10 @@ const RESPONSE_CHILDREN = [
   'RequestedTokenCancelled',
 ] as const;
 
-function readReference(node: TreeElement, v: WsscVersion): ParsedTokenReference {
+function readReference(node: TreeElement, v: WsscVersion): ParsedScTokenReference {
   const ref = onlyChild(node);
   if (!isElement(ref, WSSE_NAMESPACE, 'SecurityTokenReference')) throw structure(`${node.el.name} must hold a SecurityTokenReference`);
-  return parseTokenReference(ref, v);
+  return parseScTokenReference(ref, v);
 }
 
 function readProof(node: TreeElement, v: WsscVersion): ProofToken {
@@ -480,7 +480,7 @@ function readLifetime(node: TreeElement, v: WsscVersion): Lifetime {
     }
     const key = k.el.local === 'Created' ? 'created' : 'expires';
     if (out[key] !== undefined) throw structure(`u:${k.el.local} repeated in Lifetime`);
-    const d = parseDateTime(textContent(k, structure));
+    const d = parseLifetimeDateTime(textContent(k, structure));
     if (d === undefined) throw new TrustError('LIFETIME', `u:${k.el.local} is not an xs:dateTime with a time zone`);
     out[key] = d;
   }
@@ -515,8 +515,8 @@ export function parseResponseElement(node: TreeElement, options: { version?: Wss
     context?: string;
     tokenType?: string;
     token?: SecurityContextToken;
-    attachedReference?: ParsedTokenReference;
-    unattachedReference?: ParsedTokenReference;
+    attachedReference?: ParsedScTokenReference;
+    unattachedReference?: ParsedScTokenReference;
     proof?: ProofToken;
     entropy?: Uint8Array;
     lifetime?: Lifetime;

@@ -105,11 +105,8 @@ export function wsscVersion(v: WsscVersion | WsscVersionName): WsscVersion {
 export const versionOfScNamespace = (uri: string): WsscVersion | undefined => WSSC_VERSIONS.find((v) => v.sc === uri);
 export const versionOfTrustNamespace = (uri: string): WsscVersion | undefined => WSSC_VERSIONS.find((v) => v.trust === uri);
 
-/** WS-Security 1.0 utility (wsu) and secext (wsse) namespaces, with WCF's prefixes `u` and `o`. */
-export const WSU_NAMESPACE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd';
-export const WSSE_NAMESPACE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
-/** WS-Security 1.1 (wsse11): STR TokenType attribute, EncryptedKeySHA1 KeyIdentifier. */
-export const WSSE11_NAMESPACE = 'http://docs.oasis-open.org/wss/oasis-wss-wssecurity-secext-1.1.xsd';
+/** WS-Security 1.0 utility (wsu) and secext (wsse), WS-Security 1.1 (wsse11): the same bindings src/wss exports. */
+export { WSSE11_NAMESPACE, WSSE_NAMESPACE, WSU_NAMESPACE } from '../wss/namespaces.js';
 /** WCF's cookie element namespace (`dnse:Cookie` inside a cookie-mode SCT; protocol.md §1.4). */
 export const DNSE_NAMESPACE = 'http://schemas.microsoft.com/ws/2006/05/security';
 

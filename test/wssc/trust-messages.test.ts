@@ -13,7 +13,7 @@ import {
   buildIssueRequest,
   buildIssueResponse,
   buildRenewRequest,
-  parseDateTime,
+  parseLifetimeDateTime,
   parseRequest,
   parseResponse,
   sctExternalReference,
@@ -140,11 +140,11 @@ test('builders reuse prefixes already in scope and the parsers read an RST/RSTR 
 });
 
 test('xs:dateTime: zones, fractions, and refusals', () => {
-  assert.equal(parseDateTime('2024-02-14T02:06:53.311Z')?.toISOString(), '2024-02-14T02:06:53.311Z');
-  assert.equal(parseDateTime('2024-02-14T02:06:53Z')?.toISOString(), '2024-02-14T02:06:53.000Z');
-  assert.equal(parseDateTime('2024-02-14T03:06:53.3119999+01:00')?.toISOString(), '2024-02-14T02:06:53.311Z');
+  assert.equal(parseLifetimeDateTime('2024-02-14T02:06:53.311Z')?.toISOString(), '2024-02-14T02:06:53.311Z');
+  assert.equal(parseLifetimeDateTime('2024-02-14T02:06:53Z')?.toISOString(), '2024-02-14T02:06:53.000Z');
+  assert.equal(parseLifetimeDateTime('2024-02-14T03:06:53.3119999+01:00')?.toISOString(), '2024-02-14T02:06:53.311Z');
   for (const bad of ['2024-02-14T02:06:53', '2024-02-30T00:00:00Z', '2024-13-01T00:00:00Z', '2024-02-14 02:06:53Z', 'x', '2024-02-14T25:00:00Z']) {
-    assert.equal(parseDateTime(bad), undefined, bad);
+    assert.equal(parseLifetimeDateTime(bad), undefined, bad);
   }
 });
 

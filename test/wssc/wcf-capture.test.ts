@@ -14,7 +14,7 @@ import {
   parseRequest,
   parseResponse,
   parseSecurityContextTokenElement,
-  parseTokenReference,
+  parseScTokenReference,
   referencesSct,
   requestInfo,
   sctExternalReference,
@@ -93,7 +93,7 @@ for (const file of ['app', 'cancel'] as const) {
     // No DerivedKeyToken in this transport-mode capture: the SCT key signs directly (protocol.md §5.2).
     assert.equal(collect(doc, WSSC_FEB2005.sc, 'DerivedKeyToken').length, 0);
     const strs = collect(doc, WSSE_NAMESPACE, 'SecurityTokenReference');
-    const keyInfo = strs.map((s) => parseTokenReference(s, WSSC_FEB2005)).find((ref) => ref.kind === 'reference' && ref.uri.startsWith('#'));
+    const keyInfo = strs.map((s) => parseScTokenReference(s, WSSC_FEB2005)).find((ref) => ref.kind === 'reference' && ref.uri.startsWith('#'));
     assert.deepEqual(keyInfo, { kind: 'reference', uri: `#${WCF.sctId}`, valueType: WSSC_FEB2005.sctTokenType });
     assert.ok(referencesSct(keyInfo!, sct));
     const key = computeSessionKey(WCF.rstr(), { clientEntropy: b64(WCF.clientEntropy) }).key;

@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { c14nBenches, c14nMemory } from './c14n/exc-c14n.bench.js';
 import { crossovers } from './crypto/crossover.bench.js';
+import { dsigBenches } from './dsig/sign-verify.bench.js';
 import { cryptoBenches } from './crypto/providers.bench.js';
 import { pivotTable, table, type Row } from './harness.js';
 
@@ -25,6 +26,7 @@ if (values.crossover) {
 }
 const rows = await cryptoBenches(opts, only);
 if (only === undefined || only('c14n')) rows.push(...await c14nBenches(opts));
+if (only === undefined || only('dsig')) rows.push(...await dsigBenches(opts));
 const memory = only === undefined || only('c14n-memory') ? c14nMemory() : [];
 if (values.json) {
   const results = rows.map(({ name, unit, value, range, extra }) => ({ name, unit, value, range, extra }));

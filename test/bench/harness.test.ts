@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { cryptoBenches } from '../../bench/crypto/providers.bench.js';
+import { dsigBenches } from '../../bench/dsig/sign-verify.bench.js';
 import { compare, table } from '../../bench/harness.js';
 
 const tiny = { quick: true, timeMs: 5 };
@@ -36,5 +37,12 @@ describe('bench harness', () => {
     const rows = await cryptoBenches(tiny, (suite) => suite === 'psha1');
     const names = rows.map((r) => r.name);
     for (const name of ['psha1/derive/32B/wasm', 'psha1/derive/32B/node', 'psha1/derive/24B/hash-wasm']) assert.ok(names.includes(name), name);
+  });
+
+  it('the XML-DSig suite runs end to end (sign and verify, wssc vs xml-crypto, RSA), after its cross-check', async () => {
+    const rows = await dsigBenches(tiny, undefined, [2048]);
+    assert.deepEqual(rows.map((r) => r.name), ['sign', 'verify'].flatMap((op) =>
+      ['wssc-hmac', 'xml-crypto-hmac', 'wssc-rsa'].map((impl) => `dsig/${op}/2KiB/${impl}`)));
+    for (const r of rows) assert.ok(r.value > 0 && Number.isFinite(r.value), r.name);
   });
 });

@@ -32,6 +32,7 @@ export interface ReferenceListInfo {
   readonly ids: readonly string[];
   /** The Id of the EncryptedKey it sits in, `null` for a standalone list, undefined for an EncryptedKey without Id. */
   readonly encryptedKeyId: string | null | undefined;
+  /** Byte range of the element that holds the list: the ReferenceList itself, or its EncryptedKey. */
   readonly byteStart: number;
   readonly byteEnd: number;
 }

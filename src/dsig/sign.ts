@@ -30,8 +30,12 @@ export interface SignOptions {
   references: readonly SignReference[];
   /** The element that receives the Signature: by Id, or the first one `select` accepts. Default: the root element. */
   parent?: { id: string } | { select: (el: XmlElement) => boolean };
-  /** `'last'` (default) appends the Signature as the last child, `'first'` inserts it as the first. */
-  position?: 'first' | 'last';
+  /**
+   * `'last'` (default) appends the Signature as the last child, `'first'` inserts it as the first; `{ before }`
+   * inserts it before the first child of the parent that `before` accepts (last when none does). The `before` form
+   * needs a parent given by `select` or the root (WS-Security places a Signature before an existing ReferenceList).
+   */
+  position?: 'first' | 'last' | { before: (child: XmlElement) => boolean };
   /** Namespace prefix of the ds elements; `''` declares the default namespace (as WCF writes it). Default `ds`. */
   prefix?: string;
   /** An XML fragment placed inside ds:KeyInfo verbatim (e.g. a wsse:SecurityTokenReference); omitted when unset. */
@@ -79,10 +83,18 @@ export function signXml(input: Uint8Array, options: SignOptions): Uint8Array {
   const where = options.parent;
   let root: XmlElement | null = null;
   let selected: XmlElement | null = null;
+  const position = options.position ?? 'last';
+  const before = typeof position === 'object' ? position.before : null;
+  if (before !== null && where !== undefined && 'id' in where) throw new SignatureError('SIGNATURE_STRUCTURE', 'position.before needs a parent given by select');
+  let beforeChild: XmlElement | null = null;
   const locator: XmlHandler = {
     startElement: (el: XmlElement, _ns: NamespaceContext) => {
       if (root === null) root = el;
       if (selected === null && where !== undefined && 'select' in where && where.select(el)) selected = el;
+      if (before !== null && beforeChild === null) {
+        const p: XmlElement | null = where === undefined ? root : selected;
+        if (p !== null && p !== el && p.byteEnd < 0 && el.depth === p.depth + 1 && before(el)) beforeChild = el;
+      }
     },
     endElement: () => {},
     text: () => {},
@@ -138,7 +150,8 @@ export function signXml(input: Uint8Array, options: SignOptions): Uint8Array {
   }
   const keyInfo = options.keyInfo === undefined ? '' : `<${p}KeyInfo>${options.keyInfo}</${p}KeyInfo>`;
   const signature = enc.encode(`${open}${signedInfoXml}<${p}SignatureValue>${encodeBase64(value)}</${p}SignatureValue>${keyInfo}</${p}Signature>`);
-  return splice(input, parent, options.position ?? 'last', signature);
+  if (beforeChild !== null) return concat(input.subarray(0, (beforeChild as XmlElement).byteStart), signature, input.subarray((beforeChild as XmlElement).byteStart));
+  return splice(input, parent, position === 'first' ? 'first' : 'last', signature);
 }
 
 /** Inserts `signature` as the first or last child of `parent`, expanding an empty-element tag when needed. */

@@ -221,7 +221,12 @@ export function securityScope(secure: SecureEnvelope): NamespaceSnapshot {
  * Item markup must be valid in `securityScope(secure)`.
  * @throws WsSecurityError `SECURITY_HEADER` when a second Timestamp would be added.
  */
-export function securityItemEdits(input: Uint8Array, secure: SecureEnvelope, items: readonly SecurityItem[]): Edit[] {
+export function securityItemEdits(
+  input: Uint8Array,
+  secure: SecureEnvelope,
+  items: readonly SecurityItem[],
+  options: { protectionBefore?: SecurityPart } = {},
+): Edit[] {
   const ordered = orderItems(items);
   const security = secure.security;
   if (security === null) {
@@ -246,12 +251,21 @@ export function securityItemEdits(input: Uint8Array, secure: SecureEnvelope, ite
     if (tokenAt === null) edits.push(...insertChildEdits(input, el, 'last', byRank[1]));
     else edits.push({ at: tokenAt, insert: byRank[1] });
   }
-  if (byRank[2] !== '') edits.push(...insertChildEdits(input, el, 'last', byRank[2]));
+  if (byRank[2] !== '') {
+    // SPEC: sign-then-encrypt-signature puts the ReferenceList before the EncryptedData that replaces the Signature.
+    if (options.protectionBefore !== undefined) edits.push({ at: options.protectionBefore.el.byteStart, insert: byRank[2] });
+    else edits.push(...insertChildEdits(input, el, 'last', byRank[2]));
+  }
   // An empty-element `<o:Security/>` gives several replacing edits at one place: merge them into one.
   if (edits.length > 1 && edits.every((e) => e.end !== undefined && e.at === firstChild - 2)) {
     return [{ at: firstChild - 2, end: firstChild, insert: `>${byRank.join('')}</${el.name}>` }];
   }
   return edits;
+}
+
+/** The edit that replaces a Security child with `xml` (e.g. the ds:Signature with its EncryptedData). */
+export function replacePartEdit(part: SecurityPart, xml: string): Edit {
+  return { at: part.el.byteStart, end: part.el.byteEnd, insert: xml };
 }
 
 /** Hands out `_N` Ids that no element of the document carries (nor any Id handed out before). */

@@ -8,6 +8,7 @@ import type { KeyObject } from 'node:crypto';
 import type { CryptoProvider, HashAlg } from '../crypto/provider.js';
 import { SignatureError, WsSecurityError } from '../errors.js';
 import type { AddressingName } from '../soap/addressing.js';
+import type { XmlElement } from '../xml/events.js';
 import type { XmlLimits } from '../xml/limits.js';
 import { x509TokenXml, parseBinarySecurityToken } from './binary-security-token.js';
 import { VALUE_TYPE, WSSE_NAMESPACE } from './namespaces.js';
@@ -42,6 +43,11 @@ export interface SignEnvelopeOptions {
    * already holds the certificate, as in WCF's bootstrap to the service certificate).
    */
   x509Reference?: 'bst' | 'thumbprint' | 'ski';
+  /**
+   * Place the Signature before the first Security child this accepts instead of last, e.g.
+   * `(el) => partKind(el) === 'reference-list'` for WCF's encrypt-then-sign order (Signature, then ReferenceList).
+   */
+  before?: (child: XmlElement) => boolean;
   /** Timestamp added when missing (default: now, 5 minutes). `false`: none. */
   timestamp?: boolean | { now?: Clock; ttlMs?: number };
   provider?: CryptoProvider;
@@ -100,7 +106,7 @@ export function signEnvelope(input: Uint8Array, options: SignEnvelopeOptions): S
     ...(options.digest === undefined ? {} : { digest: options.digest }),
     references: ids.map((id) => ({ id })),
     parent: { select: (el) => el.depth === 3 && el.uri === WSSE_NAMESPACE && el.local === 'Security' },
-    position: 'last',
+    position: options.before === undefined ? 'last' : { before: options.before },
     // SPEC: WCF writes the Signature with a default namespace declaration; the STR keeps the header's wsse prefix.
     prefix: '',
     ...(keyInfo === undefined ? {} : { keyInfo: tokenReferenceXml(keyInfo) }),

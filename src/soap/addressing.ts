@@ -2,7 +2,7 @@
 import { SoapError } from '../errors.js';
 import type { NamespaceContext, XmlElement, XmlHandler } from '../xml/events.js';
 import { headerEdits, headerScope, scanEnvelope, type EnvelopeInfo, type LocatedElement } from './envelope.js';
-import { WSA_NAMESPACE } from './namespaces.js';
+import { WSA_NAMESPACE, soapVersionOf } from './namespaces.js';
 import type { NamespaceSnapshot } from './scope.js';
 import { applyEdits, escapeAttribute, escapeText } from './splice.js';
 
@@ -44,7 +44,7 @@ export class AddressingCollector implements XmlHandler {
 
   startElement(el: XmlElement, _ns: NamespaceContext): void {
     const depth = el.depth;
-    if (depth === 3 && el.uri === WSA_NAMESPACE && this.#open[1]?.local === 'Header' && el.local in KEYS) {
+    if (depth === 3 && el.uri === WSA_NAMESPACE && this.#open[1]?.local === 'Header' && soapVersionOf(this.#open[1].uri) !== undefined && el.local in KEYS) {
       const name = el.local as AddressingName;
       if (this.values[KEYS[name]] !== undefined) throw new SoapError('SOAP_ENVELOPE', `repeated wsa:${name} header`);
       this.#current = name;

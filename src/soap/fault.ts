@@ -2,7 +2,7 @@
 import { SOAP11_NAMESPACE, SOAP12_NAMESPACE, WSA_NAMESPACE, type SoapVersion } from './namespaces.js';
 import { escapeText } from './splice.js';
 
-export const WSSE_NAMESPACE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
+const WSSE_NAMESPACE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
 /** SPEC: WS-Addressing 1.0 SOAP Binding §6: the action of a SOAP fault. */
 export const WSA_FAULT_ACTION = 'http://www.w3.org/2005/08/addressing/soap/fault';
 

@@ -5,7 +5,7 @@ import { DSIG_NAMESPACE } from '../dsig/algorithms.js';
 import { WsSecurityError } from '../errors.js';
 import { AddressingCollector, type AddressingHeaders, type AddressingName } from '../soap/addressing.js';
 import { headerEdits, headerScope, scanEnvelope, type EnvelopeInfo, type LocatedElement } from '../soap/envelope.js';
-import { WSA_NAMESPACE } from '../soap/namespaces.js';
+import { WSA_NAMESPACE, soapVersionOf } from '../soap/namespaces.js';
 import { NamespaceSnapshot } from '../soap/scope.js';
 import { addAttributesEdit, applyEdits, endOfStartTag, escapeAttribute, insertChildEdits, type Edit } from '../soap/splice.js';
 import type { XmlElement } from '../xml/events.js';
@@ -135,7 +135,7 @@ function readTimestamp(node: TreeElement): Timestamp {
 export function readSecurity(input: Uint8Array, options: { limits?: Partial<XmlLimits> } = {}): SecureEnvelope {
   let securities = 0;
   const collector = new SubtreeCollector((el, inside, parent) => {
-    if (inside || el.depth !== 3 || parent === null || parent.local !== 'Header') return false;
+    if (inside || el.depth !== 3 || parent === null || parent.local !== 'Header' || soapVersionOf(parent.uri) === undefined) return false;
     if (el.uri !== WSSE_NAMESPACE || el.local !== 'Security') return false;
     // SECURITY: one Security header; with several (actor/role-targeted ones) which one protects what is ambiguous.
     if (++securities > 1) throw headerError('more than one wsse:Security header');

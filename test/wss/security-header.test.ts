@@ -130,3 +130,14 @@ describe('Security header layout', () => {
 });
 
 void WSA_NAMESPACE;
+
+describe('readSecurity in SOAP 1.1 with elements after the Body', () => {
+  it('a Security block inside a non-SOAP "Header" after the Body is not the Security header', () => {
+    const WSSE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
+    const ts = (c: string) => `<o:Security xmlns:o="${WSSE}"><u:Timestamp xmlns:u="${WSU_NAMESPACE}"><u:Created>${c}</u:Created></u:Timestamp></o:Security>`;
+    const doc = `<s:Envelope xmlns:s="${SOAP11_NAMESPACE}"><s:Header>${ts('2024-01-01T00:00:00Z')}</s:Header><s:Body/>` +
+      `<x:Header xmlns:x="urn:x">${ts('2030-01-01T00:00:00Z')}</x:Header></s:Envelope>`;
+    const read = readSecurity(utf8(doc));
+    assert.equal(read.security!.timestamp!.created, '2024-01-01T00:00:00Z');
+  });
+});

@@ -10,7 +10,7 @@ export {
 } from './token-reference.js';
 export { certificateDer, subjectKeyIdentifier, thumbprintSha1 } from './x509.js';
 export {
-  IdAllocator, checkStrictLayout, idAttributeEdit, orderItems, partKind, prepareSecurity, readSecurity, replacePartEdit, securityItemEdits, securityScope,
+  IdAllocator, checkStrictLayout, idAttributeEdit, orderItems, partKind, prepareSecurity, readSecurity, replacePartEdit, securityPartsOfParsed, securityItemEdits, securityScope,
   type PrepareOptions, type Prepared, type SecureEnvelope, type SecurityHeader, type SecurityItem, type SecurityPart, type SecurityPartKind,
 } from './security-header.js';
 export {

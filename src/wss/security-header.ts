@@ -8,7 +8,8 @@ import { headerEdits, headerScope, scanEnvelope, type EnvelopeInfo, type Located
 import { WSA_NAMESPACE, soapVersionOf } from '../soap/namespaces.js';
 import { NamespaceSnapshot } from '../soap/scope.js';
 import { addAttributesEdit, applyEdits, endOfStartTag, escapeAttribute, insertChildEdits, type Edit } from '../soap/splice.js';
-import type { XmlElement } from '../xml/events.js';
+import type { XmlElement, XmlHandler } from '../xml/events.js';
+import { XmlParser } from '../xml/parser.js';
 import type { XmlLimits } from '../xml/limits.js';
 import { SC13_NAMESPACE, SC_FEB2005_NAMESPACE, WSSE11_NAMESPACE, WSSE_NAMESPACE, WSU_NAMESPACE, XENC_NAMESPACE } from './namespaces.js';
 import { createTimestamp, timestampXml, type Clock, type Timestamp } from './timestamp.js';
@@ -162,6 +163,40 @@ export function readSecurity(input: Uint8Array, options: { limits?: Partial<XmlL
     security = { header: located, mustUnderstand: mu, parts, timestamp: stamps[0] === undefined ? undefined : readTimestamp(stamps[0].tree) };
   }
   return { envelope, security, addressing: values, addressingElements };
+}
+
+const STOP = Symbol('stop at Body');
+
+/**
+ * The children of the Security header, read from the bytes before the Body only (for a document already parsed
+ * whole and accepted, e.g. by verifySignature: the header instead of the whole message is read again; figures at
+ * verifyEnvelope). The offsets are those of a whole-document parse.
+ * SECURITY: only for input that a full parse has already accepted: nothing after the Header is checked here.
+ */
+export function securityPartsOfParsed(input: Uint8Array): readonly SecurityPart[] {
+  const collector = new SubtreeCollector((el, inside, parent) =>
+    !inside && el.depth === 3 && parent !== null && parent.local === 'Header' && soapVersionOf(parent.uri) !== undefined &&
+    el.uri === WSSE_NAMESPACE && el.local === 'Security');
+  const handler: XmlHandler = {
+    startElement: (el, ns) => {
+      if (el.depth === 2 && el.local === 'Body') throw STOP;
+      collector.startElement(el, ns);
+    },
+    endElement: (el) => collector.endElement(el),
+    text: (t) => collector.text(t),
+    comment: (t, d) => collector.comment(t, d),
+    processingInstruction: (t, d, depth) => collector.processingInstruction(t, d, depth),
+  };
+  const parser = new XmlParser(handler);
+  try {
+    for (let at = 0; at < input.length; at += 16 * 1024) parser.write(input.subarray(at, at + 16 * 1024));
+    parser.end();
+  } catch (err) {
+    if (err !== STOP) throw err;
+  }
+  const root = collector.roots[0];
+  if (root === undefined) return [];
+  return elementChildren(root).map((tree) => ({ kind: partKind(tree.el), el: tree.el, tree, id: idOf(tree.el) }));
 }
 
 /** Every `wsse:Reference URI="#id"` inside a subtree (STRs in KeyInfo, DerivedKeyTokens, EncryptedData…). */

@@ -1,4 +1,5 @@
 // WSS 1.1 SOAP Message Security §8 (signatures in the Security header) on XMLDSig 1.1, with X.509 Token Profile 1.1 key references.
+import { decodeBase64, encodeBase64 } from '../dsig/base64.js';
 import { signXml } from '../dsig/sign.js';
 import { verifySignature, type VerificationResult } from '../dsig/verify.js';
 import type { SignatureAlgorithm } from '../dsig/algorithms.js';
@@ -168,12 +169,14 @@ export function verifyEnvelope(input: Uint8Array, options: VerifyEnvelopeOptions
 }
 
 function pemOf(der: Uint8Array): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n');
+  const b64 = encodeBase64(der).replace(/.{64}/g, '$&\n');
   return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.compare(a, b) === 0;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function checkKeyInfo(parts: readonly SecurityPart[], result: VerificationResult, trusted: Uint8Array): void {
@@ -201,7 +204,13 @@ function checkKeyInfo(parts: readonly SecurityPart[], result: VerificationResult
       for (const c of elementChildren(child)) {
         if (c.el.local !== 'X509Certificate') continue;
         const text = textOf(c).replace(/\s+/g, '');
-        if (!equalBytes(new Uint8Array(Buffer.from(text, 'base64')), trusted)) throw mismatch('X509Data holds a certificate other than the trusted one');
+        let cert: Uint8Array;
+        try {
+          cert = decodeBase64(text, 'X509Certificate');
+        } catch {
+          throw mismatch('X509Data holds no readable certificate');
+        }
+        if (!equalBytes(cert, trusted)) throw mismatch('X509Data holds a certificate other than the trusted one');
       }
     }
   }

@@ -1,5 +1,6 @@
 // X.509 (RFC 5280 §4.1, §4.2.1.2) facts the WSS X.509 Token Profile 1.1 §3.2 needs: DER from PEM, thumbprint, SubjectKeyIdentifier.
 import { auto } from '../crypto/index.js';
+import { decodeBase64 } from '../dsig/base64.js';
 import { WsSecurityError } from '../errors.js';
 
 const invalid = (message: string): WsSecurityError => new WsSecurityError('TOKEN_INVALID', message);
@@ -10,7 +11,11 @@ export function certificateDer(pemOrDer: string | Uint8Array): Uint8Array {
   if (text === null) return pemOrDer as Uint8Array;
   const m = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/.exec(text);
   if (m === null) throw invalid('no PEM CERTIFICATE block');
-  return new Uint8Array(Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64'));
+  try {
+    return decodeBase64(m[1]!, 'certificate');
+  } catch {
+    throw invalid('the PEM CERTIFICATE block is not base64');
+  }
 }
 
 /** SHA-1 of the certificate's DER (the ThumbprintSHA1 key identifier). */

@@ -72,6 +72,14 @@ describe('signEnvelope / verifyEnvelope', () => {
     assert.throws(() => verifyEnvelope(retargeted, { key: { kind: 'x509', certificate: trusted.certificate } }), (e: unknown) => e instanceof WsSecurityError && e.code === 'KEY_MISMATCH');
   });
 
+  it('a certificate in ds:X509Data must be the trusted one (KEY_MISMATCH otherwise)', () => {
+    const signed = text(signEnvelope(message(SOAP12_NAMESPACE), { key: { kind: 'x509', privateKey: trusted.privateKey, certificate: trusted.certificate }, x509Reference: 'thumbprint' }).bytes);
+    const b64 = (pem: string) => pem.replace(/-----[^-]+-----|\s/g, '');
+    const withData = (pem: string) => utf8(signed.replace(/<KeyInfo>[\s\S]*<\/KeyInfo>/, `<KeyInfo><X509Data><X509Certificate>${b64(pem)}</X509Certificate></X509Data></KeyInfo>`));
+    verifyEnvelope(withData(trusted.certificate), { key: { kind: 'x509', certificate: trusted.certificate } });
+    assert.throws(() => verifyEnvelope(withData(other.certificate), { key: { kind: 'x509', certificate: trusted.certificate } }), (e: unknown) => e instanceof WsSecurityError && e.code === 'KEY_MISMATCH');
+  });
+
   it('verifies the Security header\'s Signature even when the Body carries another one', () => {
     const signed = text(signEnvelope(message(SOAP12_NAMESPACE), { key: { kind: 'hmac', secret: SECRET } }).bytes);
     const foreign = '<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo/></ds:Signature>';

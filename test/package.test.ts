@@ -2,6 +2,14 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 
+it('every subpath export resolves', async () => {
+  for (const sub of ['dsig', 'xenc', 'soap', 'wss', 'wssc']) assert.ok(Object.keys(await import(`wssc/${sub}`)).length > 3, sub);
+  const root = await import('wssc');
+  for (const name of ['signXml', 'verifySignature', 'encryptXml', 'decryptXml', 'scanEnvelope', 'checkTimestamp', 'deriveKey', 'computeSessionKey']) {
+    assert.ok(name in root, `wssc exports ${name}`);
+  }
+});
+
 it('wssc, wssc/crypto and wssc/c14n resolve, and importing instantiates nothing', async () => {
   const root = await import('wssc');
   const crypto = await import('wssc/crypto');

@@ -9,6 +9,7 @@ import { SignatureError } from '../errors.js';
 import type { NamespaceContext, XmlElement, XmlHandler } from '../xml/events.js';
 import type { XmlLimits } from '../xml/limits.js';
 import { XmlParser } from '../xml/parser.js';
+import { concat, endOfStartTag } from '../xml/splice.js';
 import { C14N, DIGEST, DSIG_NAMESPACE, ENVELOPED_SIGNATURE, EXC_C14N_NAMESPACE, SIGNATURE, signatureInfo, type SignatureAlgorithm } from './algorithms.js';
 import { encodeBase64 } from './base64.js';
 import { rsaSign, type SigningKey } from './keys.js';
@@ -46,7 +47,6 @@ export interface SignOptions {
 
 const NCNAME = /^[\p{L}_][\p{L}\p{N}._\-\u00B7\u0300-\u036F\u203F-\u2040]*$/u;
 const LT = 0x3c;
-const GT = 0x3e;
 const SLASH = 0x2f;
 
 /**
@@ -170,29 +170,4 @@ function splice(input: Uint8Array, parent: XmlElement, position: 'first' | 'last
     while (input[at] !== LT) at--; // the end tag `</name S?>` holds no other '<'
   }
   return concat(input.subarray(0, at), signature, input.subarray(at));
-}
-
-/** Offset just after the `>` of the start tag beginning at `start` (quotes may hold `>`). */
-function endOfStartTag(input: Uint8Array, start: number): number {
-  let quote = 0;
-  for (let i = start + 1; i < input.length; i++) {
-    const c = input[i]!;
-    if (quote !== 0) {
-      if (c === quote) quote = 0;
-    } else if (c === 0x22 || c === 0x27) quote = c;
-    else if (c === GT) return i + 1;
-  }
-  throw new SignatureError('SIGNATURE_STRUCTURE', 'unterminated start tag');
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const x of parts) n += x.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const x of parts) {
-    out.set(x, at);
-    at += x.length;
-  }
-  return out;
 }

@@ -1,63 +1,7 @@
 // Byte splicing of XML 1.0 documents (§2.1 document, §3.1 tags): edits at known offsets, the rest copied unchanged.
-import { SoapError } from '../errors.js';
+import { endOfStartTag, isEmptyElementTag, type Edit } from '../xml/splice.js';
 
-/** Insert `insert` at `at`, replacing the bytes up to `end` (default: nothing replaced). */
-export interface Edit {
-  readonly at: number;
-  readonly end?: number;
-  readonly insert: Uint8Array | string;
-}
-
-const encoder = new TextEncoder();
-
-/**
- * Applies non-overlapping edits in one copy. Edits at the same offset keep their order in `edits`.
- * SECURITY: never re-serializes: bytes outside the edits are the caller's bytes, so what was signed stays signed.
- */
-export function applyEdits(input: Uint8Array, edits: readonly Edit[]): Uint8Array {
-  if (edits.length === 0) return input;
-  const sorted = edits.map((e, i) => ({ e, i })).sort((x, y) => x.e.at - y.e.at || x.i - y.i).map((x) => x.e);
-  const parts: Uint8Array[] = [];
-  let pos = 0;
-  let size = 0;
-  for (const e of sorted) {
-    const end = e.end ?? e.at;
-    if (e.at < pos || end < e.at || end > input.length) throw new RangeError(`overlapping or out-of-range edit at ${e.at}`);
-    const head = input.subarray(pos, e.at);
-    const ins = typeof e.insert === 'string' ? encoder.encode(e.insert) : e.insert;
-    parts.push(head, ins);
-    size += head.length + ins.length;
-    pos = end;
-  }
-  const tail = input.subarray(pos);
-  parts.push(tail);
-  size += tail.length;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-/** Offset just after the `>` of the start tag beginning at `start` (quoted attribute values may hold `>`). */
-export function endOfStartTag(input: Uint8Array, start: number): number {
-  let quote = 0;
-  for (let i = start + 1; i < input.length; i++) {
-    const c = input[i]!;
-    if (quote !== 0) {
-      if (c === quote) quote = 0;
-    } else if (c === 0x22 || c === 0x27) quote = c;
-    else if (c === 0x3e) return i + 1;
-  }
-  throw new SoapError('SOAP_ENVELOPE', 'unterminated start tag');
-}
-
-/** True when the start tag ending just before `tagEnd` is an empty-element tag `<x …/>`. */
-export function isEmptyElementTag(input: Uint8Array, tagEnd: number): boolean {
-  return input[tagEnd - 2] === 0x2f;
-}
+export { applyEdits, endOfStartTag, isEmptyElementTag, type Edit } from '../xml/splice.js';
 
 /** Offset of the `<` of the end tag of an element that ends at `byteEnd` (not an empty-element tag). */
 export function startOfEndTag(input: Uint8Array, byteEnd: number): number {

@@ -1,5 +1,5 @@
 // wssc/wss: the WS-Security 1.0/1.1 header (WSS 1.1 SOAP Message Security): Timestamp, tokens, references, layout, signatures.
-export { BASE64_BINARY, SC13_NAMESPACE, SC_FEB2005_NAMESPACE, VALUE_TYPE, WSSE11_NAMESPACE, WSSE_NAMESPACE, WSU_NAMESPACE, XENC_NAMESPACE } from './namespaces.js';
+export { BASE64_BINARY, SC13_NAMESPACE, SC_FEB2005_NAMESPACE, VALUE_TYPE, WSSE11_NAMESPACE, WSSE_NAMESPACE, WSU_NAMESPACE } from './namespaces.js';
 export {
   DEFAULT_SKEW_MS, DEFAULT_TTL_MS, checkTimestamp, createTimestamp, formatDateTime, parseDateTime, readClock, timestampXml,
   type Clock, type Timestamp, type TimestampCheck,

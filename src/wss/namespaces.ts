@@ -4,7 +4,6 @@ import { WSU_NAMESPACE } from '../c14n/id-index.js';
 export { WSU_NAMESPACE };
 export const WSSE_NAMESPACE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
 export const WSSE11_NAMESPACE = 'http://docs.oasis-open.org/wss/oasis-wss-wssecurity-secext-1.1.xsd';
-export const XENC_NAMESPACE = 'http://www.w3.org/2001/04/xmlenc#';
 export const SC_FEB2005_NAMESPACE = 'http://schemas.xmlsoap.org/ws/2005/02/sc';
 export const SC13_NAMESPACE = 'http://docs.oasis-open.org/ws-sx/ws-secureconversation/200512';
 

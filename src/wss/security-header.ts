@@ -11,7 +11,8 @@ import { addAttributesEdit, applyEdits, endOfStartTag, escapeAttribute, insertCh
 import type { XmlElement, XmlHandler } from '../xml/events.js';
 import { XmlParser } from '../xml/parser.js';
 import type { XmlLimits } from '../xml/limits.js';
-import { SC13_NAMESPACE, SC_FEB2005_NAMESPACE, WSSE11_NAMESPACE, WSSE_NAMESPACE, WSU_NAMESPACE, XENC_NAMESPACE } from './namespaces.js';
+import { SC13_NAMESPACE, SC_FEB2005_NAMESPACE, WSSE11_NAMESPACE, WSSE_NAMESPACE, WSU_NAMESPACE } from './namespaces.js';
+import { XENC_NAMESPACE } from '../xenc/algorithms.js';
 import { createTimestamp, timestampXml, type Clock, type Timestamp } from './timestamp.js';
 import { parseTokenReference, localId } from './token-reference.js';
 

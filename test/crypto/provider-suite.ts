@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { CryptoError, DecryptionError } from '../../src/errors.js';
 import type { CryptoProvider, HashAlg } from '../../src/crypto/provider.js';
+import { referencePHash } from '../helpers/p-hash.js';
 import { hex, toHex, utf8, vectorPath, b64 } from '../helpers/vectors.js';
 
 const ALGS: HashAlg[] = ['sha1', 'sha256'];
@@ -27,20 +28,6 @@ function pseudoRandom(length: number, seed: number): Uint8Array {
 
 const nodeDigest = (alg: HashAlg, d: Uint8Array) => new Uint8Array(createHash(alg).update(d).digest());
 const nodeHmac = (alg: HashAlg, k: Uint8Array, d: Uint8Array) => new Uint8Array(createHmac(alg, k).update(d).digest());
-
-/** Reference P_hash written directly over node:crypto HMAC (RFC 2246 §5), independent of src/. */
-function referencePHash(alg: HashAlg, secret: Uint8Array, seed: Uint8Array, length: number, offset: number): Uint8Array {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  let a: Buffer = Buffer.from(seed);
-  while (total < offset + length) {
-    a = createHmac(alg, secret).update(a).digest();
-    const block = createHmac(alg, secret).update(a).update(seed).digest();
-    chunks.push(block);
-    total += block.length;
-  }
-  return new Uint8Array(Buffer.concat(chunks).subarray(offset, offset + length));
-}
 
 const SHA_KATS: Array<[string, Uint8Array, string, string]> = [
   ['empty', utf8(''), 'da39a3ee5e6b4b0d3255bfef95601890afd80709', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'],

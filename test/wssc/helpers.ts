@@ -1,6 +1,5 @@
 // Shared helpers of the WS-SC tests: an independent P_SHA1 over node:crypto, error assertions, capture access.
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { WsscError } from '../../src/errors.js';
 import { SubtreeCollector, type TreeElement } from '../../src/dsig/tree.js';
 import { XmlParser } from '../../src/xml/index.js';
@@ -11,19 +10,7 @@ export const text = (b: Uint8Array): string => new TextDecoder().decode(b);
 export const b64 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64'));
 export const toB64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
 
-/** P_SHA1 / P_SHA256 written from RFC 2246 §5 over createHmac, independent of src/crypto. */
-export function independentPHash(alg: 'sha1' | 'sha256', secret: Uint8Array, seed: Uint8Array, length: number, offset = 0): Uint8Array {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  let a: Buffer = Buffer.from(seed);
-  while (total < offset + length) {
-    a = createHmac(alg, secret).update(a).digest();
-    const block = createHmac(alg, secret).update(a).update(seed).digest();
-    chunks.push(block);
-    total += block.length;
-  }
-  return new Uint8Array(Buffer.concat(chunks).subarray(offset, offset + length));
-}
+export { referencePHash as independentPHash } from '../helpers/p-hash.js';
 
 /** Asserts that `fn` throws a WsscError of class `cls` with code `code`. */
 export function assertRefused(fn: () => unknown, cls: new (...args: never[]) => WsscError, code: string): void {

@@ -1,40 +1,74 @@
-// `npm run bench`: runs the benchmark suites and prints Markdown tables (stdout) with progress (stderr).
+// The benchmark suite runner behind `wssc bench` and `npm run bench`: tables (or JSON) on stdout, one progress
+// line per finished task on stderr (never animated), and with --out a report, JSON and SVG charts.
 import { cpus } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { c14nBenches, c14nMemory } from './c14n/exc-c14n.bench.js';
 import { crossovers } from './crypto/crossover.bench.js';
-import { dsigBenches } from './dsig/sign-verify.bench.js';
 import { cryptoBenches } from './crypto/providers.bench.js';
-import { pivotTable, table, type Row } from './harness.js';
+import { dsigBenches } from './dsig/sign-verify.bench.js';
+import { pivotTable, table, type BenchOptions, type Row } from './harness.js';
+import { writeReport, type Environment } from './report.js';
 
-const { values } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, only: { type: 'string' },
-    crossover: { type: 'boolean', default: false }, pivot: { type: 'boolean', default: false },
-  },
-});
-const only = values.only === undefined ? undefined : (suite: string) => values.only!.split(',').some((s) => suite.startsWith(s));
-const opts = {
-  quick: values.quick,
-  onTask: (r: Row) => process.stderr.write(`${r.name}: ${r.value.toPrecision(4)} µs ${r.range}\n`),
-};
+/** Every suite, in report order: core primitives, canonicalization, signatures, session messages, set-up, service. */
+const SUITES: Array<{ name: string; run: (opts: BenchOptions, only?: (suite: string) => boolean) => Promise<Row[]> }> = [
+  { name: 'crypto', run: (opts, only) => cryptoBenches(opts, only) },
+  { name: 'c14n', run: (opts) => c14nBenches(opts) },
+  { name: 'dsig', run: (opts) => dsigBenches(opts) },
+];
 
-const env = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, date: new Date().toISOString() };
-if (values.crossover) {
-  process.stdout.write(`${JSON.stringify(await crossovers(opts), null, 2)}\n`);
-  process.exit(0);
+export const BENCH_USAGE = 'wssc bench [--quick] [--json] [--out DIR] [--only SUITE,…] [--pivot] [--crossover]';
+
+export function environment(): Environment {
+  return { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, date: new Date().toISOString() };
 }
-const rows = await cryptoBenches(opts, only);
-if (only === undefined || only('c14n')) rows.push(...await c14nBenches(opts));
-if (only === undefined || only('dsig')) rows.push(...await dsigBenches(opts));
-const memory = only === undefined || only('c14n-memory') ? c14nMemory() : [];
-if (values.json) {
-  const results = rows.map(({ name, unit, value, range, extra }) => ({ name, unit, value, range, extra }));
-  process.stdout.write(`${JSON.stringify({ environment: env, results, memory }, null, 2)}\n`);
-} else {
+
+/** Runs the suites named by `args`; resolves to the exit code. */
+export async function runBench(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      quick: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, out: { type: 'string' },
+      only: { type: 'string' }, pivot: { type: 'boolean', default: false }, crossover: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const filter = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
+  const only = filter === undefined ? undefined : (suite: string) => filter.some((s) => suite.startsWith(s));
+  const opts: BenchOptions = {
+    quick: values.quick,
+    onTask: (r) => process.stderr.write(`${r.name}: ${r.value.toPrecision(4)} µs ${r.range} (${r.extra})\n`),
+  };
+  const env = environment();
+  if (values.crossover) {
+    process.stdout.write(`${JSON.stringify(await crossovers(opts), null, 2)}\n`);
+    return 0;
+  }
+  const rows: Row[] = [];
+  for (const suite of SUITES) {
+    // A suite runs when no filter is given, when the filter names it, or (crypto) when it names one of its parts.
+    if (only !== undefined && !only(suite.name) && suite.name !== 'crypto') continue;
+    rows.push(...await suite.run(opts, suite.name === 'crypto' && only !== undefined && !only('crypto') ? only : undefined));
+  }
+  const memory = !values.quick && (only === undefined || only('c14n')) ? c14nMemory() : [];
+  if (values.out !== undefined) {
+    for (const file of writeReport(values.out, rows, env)) process.stderr.write(`wrote ${file}\n`);
+  }
+  if (values.json) {
+    // SPEC: the array trackers read (github-action-benchmark's customSmallerIsBetter); the environment record goes
+    // to stderr as one JSON line and, with --out, to environment.json.
+    process.stderr.write(`${JSON.stringify({ environment: env })}\n`);
+    process.stdout.write(`${JSON.stringify(rows.map(({ name, unit, value, range, extra }) => ({ name, unit, value, range, extra })), null, 2)}\n`);
+    return 0;
+  }
   process.stdout.write(`Machine: ${env.cpu}, ${env.cores} cores, Node ${env.node}, ${env.date}\n\n${(values.pivot ? pivotTable : table)(rows)}\n`);
   if (memory.length > 0) {
-    process.stdout.write(`\n| peak RSS growth, one parse + exc-c14n + SHA-1 of a 4 MiB SOAP Body | MiB |\n|---|---:|\n`);
+    process.stdout.write('\n| peak RSS growth, one parse + exc-c14n + SHA-1 of a 4 MiB SOAP Body | MiB |\n|---|---:|\n');
     for (const m of memory) process.stdout.write(`| ${m.name} | ${m.peakRssGrowthMiB} |\n`);
   }
+  return 0;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await runBench(process.argv.slice(2));
 }

@@ -5,6 +5,9 @@ import { compare, formatSize, type BenchOptions, type Row } from '../harness.js'
 
 const HASH_SIZES = [32, 64, 1024, 16 * 1024, 1 << 20];
 const AES_SIZES = [256, 16 * 1024, 1 << 20];
+/** `--quick`: the sizes the targets name, in well under a minute. */
+const QUICK_HASH_SIZES = [64, 16 * 1024];
+const QUICK_AES_SIZES = [16 * 1024];
 const LABEL = new TextEncoder().encode('WS-SecureConversationWS-SecureConversation');
 
 function bytes(n: number, seed = 1): Uint8Array {
@@ -33,12 +36,14 @@ export async function cryptoBenches(opts: BenchOptions, only?: (name: string) =>
   const node = nodeProvider();
   const providers: CryptoProvider[] = [wasm, node, js, auto];
   const hw: Record<HashAlg, IHasher> = { sha1: await createSHA1(), sha256: await createSHA256() };
+  const hashSizes = opts.quick ? QUICK_HASH_SIZES : HASH_SIZES;
+  const aesSizes = opts.quick ? QUICK_AES_SIZES : AES_SIZES;
   const rows: Row[] = [];
   const want = (suite: string) => only === undefined || only(suite);
 
   for (const alg of ['sha1', 'sha256'] as const) {
     if (!want(alg)) continue;
-    for (const size of HASH_SIZES) {
+    for (const size of hashSizes) {
       const data = bytes(size);
       const impls: Record<string, () => unknown> = {};
       for (const p of providers) impls[p.name] = () => p.digest(alg, data);
@@ -52,7 +57,7 @@ export async function cryptoBenches(opts: BenchOptions, only?: (name: string) =>
     if (!want(`hmac-${alg}`)) continue;
     const keys = providers.map((p) => [p.name, p.hmacKey(alg, macKey)] as const);
     const hwMac = await createHMAC(alg === 'sha1' ? createSHA1() : createSHA256(), macKey);
-    for (const size of HASH_SIZES) {
+    for (const size of hashSizes) {
       const data = bytes(size, 3);
       const impls: Record<string, () => unknown> = {};
       for (const [name, key] of keys) impls[name] = () => key.mac(data);
@@ -77,7 +82,7 @@ export async function cryptoBenches(opts: BenchOptions, only?: (name: string) =>
   if (want('aes256-cbc')) {
     const key = bytes(32, 11);
     const iv = bytes(16, 12);
-    for (const size of AES_SIZES) {
+    for (const size of aesSizes) {
       const pt = bytes(size - 1, 13); // one pad byte keeps every size a whole number of blocks
       const ct = node.aesCbcEncrypt(key, iv, pt);
       const enc: Record<string, () => unknown> = {};

@@ -1,6 +1,7 @@
 // The `wssc` command: dispatch, --help/--version and the exit codes of CONTRACT.md.
 import { readFileSync } from 'node:fs';
 import { DecryptionError, UsageError, WsscError, XmlError, C14nError, SignatureError } from '../errors.js';
+import { benchCommand } from './commands/bench.js';
 import { c14nCommand } from './commands/c14n.js';
 import { decryptCommand } from './commands/decrypt.js';
 import { digestCommand } from './commands/digest.js';
@@ -12,6 +13,10 @@ import { verifyCommand } from './commands/verify.js';
 export type Command = (args: string[]) => Promise<number> | number;
 
 const COMMANDS: Record<string, { run: Command; usage: string }> = {
+  bench: {
+    run: benchCommand,
+    usage: 'wssc bench [--quick] [--json] [--out DIR] [--only SUITE,…]',
+  },
   c14n: {
     run: c14nCommand,
     usage: 'wssc c14n [--inclusive] [--with-comments] [--prefixes "p q #default"] [--id ID] [FILE]',

@@ -3,6 +3,7 @@
 import { cpus } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { xmlCryptoAdapterBenches } from './adapters/xml-crypto.bench.js';
 import { c14nBenches, c14nMemory } from './c14n/exc-c14n.bench.js';
 import { crossovers } from './crypto/crossover.bench.js';
 import { cryptoBenches } from './crypto/providers.bench.js';
@@ -15,6 +16,7 @@ const SUITES: Array<{ name: string; run: (opts: BenchOptions, only?: (suite: str
   { name: 'crypto', run: (opts, only) => cryptoBenches(opts, only) },
   { name: 'c14n', run: (opts) => c14nBenches(opts) },
   { name: 'dsig', run: (opts) => dsigBenches(opts) },
+  { name: 'xml-crypto', run: (opts) => xmlCryptoAdapterBenches(opts) },
 ];
 
 export const BENCH_USAGE = 'wssc bench [--quick] [--json] [--out DIR] [--only SUITE,…] [--pivot] [--crossover]';

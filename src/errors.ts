@@ -97,3 +97,21 @@ export class TokenError extends WsscError {}
  * not the request's).
  */
 export class TrustError extends WsscError {}
+
+/**
+ * A secure session could not be used (WS-SecureConversation 1.3 §8 faults; protocol.md §4.3-§4.5). Client side:
+ * `BAD_CONTEXT_TOKEN` (the service does not know the token: establish a new session), `RENEW_NEEDED` (the key
+ * expired and one renewal did not help), `SERVER_TOO_BUSY` (a limit was reached: retry later), `MESSAGE_EXPIRED`
+ * (a Timestamp outside the skew window: check the clocks), `SECURITY_FAULT` (any other security fault; no detail),
+ * `SOAP_FAULT` (an application fault), `HTTP_STATUS` (an HTTP status without a SOAP fault), `REPLY_MISMATCH` (a reply
+ * that does not answer the request: RelatesTo, action, identifier), `SESSION_CLOSED` (used after cancel/destroy).
+ * Service side: `REPLAY` (a signature value seen before), `REPLAY_CACHE_FULL`, `LIMIT` (pending sessions,
+ * negotiations, message size), `STORE` (the token store failed). `retry` says whether the same request may succeed later.
+ */
+export class SessionError extends WsscError {
+  readonly retry: boolean;
+  constructor(code: string, message: string, options?: { cause?: unknown; retry?: boolean }) {
+    super(code, message, options);
+    this.retry = options?.retry ?? false;
+  }
+}

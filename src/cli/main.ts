@@ -6,8 +6,10 @@ import { c14nCommand } from './commands/c14n.js';
 import { decryptCommand } from './commands/decrypt.js';
 import { digestCommand } from './commands/digest.js';
 import { encryptCommand } from './commands/encrypt.js';
+import { protectCommand } from './commands/protect.js';
 import { psha1Command } from './commands/psha1.js';
 import { signCommand } from './commands/sign.js';
+import { unprotectCommand } from './commands/unprotect.js';
 import { verifyCommand } from './commands/verify.js';
 
 export type Command = (args: string[]) => Promise<number> | number;
@@ -44,6 +46,14 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   verify: {
     run: verifyCommand,
     usage: 'wssc verify (--key-file K | --cert-file PEM) [FILE]',
+  },
+  protect: {
+    run: protectCommand,
+    usage: 'wssc protect --sct-key-file K [--sct-id URI] [--suite basic256|basic128|basic256sha256|basic128sha256] [--trust13] [FILE]',
+  },
+  unprotect: {
+    run: unprotectCommand,
+    usage: 'wssc unprotect --sct-key-file K [FILE]',
   },
 };
 

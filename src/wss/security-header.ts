@@ -130,11 +130,11 @@ function readTimestamp(node: TreeElement): Timestamp {
 
 /**
  * Reads the envelope frame, the WS-Addressing headers and the wsse:Security header (each child with its byte
- * range and subtree) in one parse.
+ * range and subtree) in one parse; `handler` receives every event of that parse too (the caller's own collection).
  * @throws XmlError, SoapError, C14nError `DUPLICATE_ID`; WsSecurityError `SECURITY_HEADER` for several Security
  *   headers or several Timestamps, `TIMESTAMP_INVALID` for a malformed Timestamp.
  */
-export function readSecurity(input: Uint8Array, options: { limits?: Partial<XmlLimits> } = {}): SecureEnvelope {
+export function readSecurity(input: Uint8Array, options: { limits?: Partial<XmlLimits>; handler?: XmlHandler } = {}): SecureEnvelope {
   let securities = 0;
   const collector = new SubtreeCollector((el, inside, parent) => {
     if (inside || el.depth !== 3 || parent === null || parent.local !== 'Header' || soapVersionOf(parent.uri) === undefined) return false;
@@ -144,7 +144,7 @@ export function readSecurity(input: Uint8Array, options: { limits?: Partial<XmlL
     return true;
   });
   const addressing = new AddressingCollector();
-  const envelope = scanEnvelope(input, { handler: new TeeHandler([collector, addressing]), ...(options.limits === undefined ? {} : { limits: options.limits }) });
+  const envelope = scanEnvelope(input, { handler: new TeeHandler(options.handler === undefined ? [collector, addressing] : [collector, addressing, options.handler]), ...(options.limits === undefined ? {} : { limits: options.limits }) });
   const addressingElements: Partial<Record<AddressingName, LocatedElement>> = {};
   let located: LocatedElement | undefined;
   for (const h of envelope.headers) {

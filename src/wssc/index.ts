@@ -7,3 +7,7 @@ export * from './trust-messages.js';
 export * from './session-key.js';
 export { FragmentWriter, readBodyElement, type ReadOptions, type TreeElement } from './xml-io.js';
 export { TokenError, TrustError } from '../errors.js';
+export { algorithmSuite, SUITE_NAMES, type AlgorithmSuite, type SuiteName } from './suites.js';
+export type { SessionToken } from './session-token.js';
+export { protectMessage, type ProtectOptions } from './protect.js';
+export { unprotectMessage, type TokenLookup, type UnprotectOptions, type UnprotectedMessage } from './unprotect.js';

@@ -203,7 +203,8 @@ function wrappingKey(job: Job, keys: readonly ParsedEncryptedKey[]): ParsedEncry
 }
 
 /** base64(IV ‖ ciphertext) → plaintext. Throws DecryptionError for everything. */
-function decryptCipherValue(ed: ParsedEncryptedData, key: Uint8Array, provider: CryptoProvider): Uint8Array {
+/** AES-CBC of one EncryptedData's CipherValue (IV ‖ ciphertext) with `key`; every failure is DecryptionError. */
+export function decryptCipherValue(ed: ParsedEncryptedData, key: Uint8Array, provider: CryptoProvider): Uint8Array {
   // SPEC: §5.2: the key size is fixed by the algorithm; a key of another size cannot open it.
   if (!(key instanceof Uint8Array) || key.length !== AES_CBC[ed.algorithm].keyLength) throw new DecryptionError();
   const bytes = decodeCipherValue(ed.cipherValue);

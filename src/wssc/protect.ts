@@ -1,0 +1,258 @@
+// WS-SecureConversation 1.3 §7-§8 session messages in WCF's shape (protocol.md §5.1 message mode, §5.2 transport mode).
+import { auto } from '../crypto/auto.js';
+import type { CryptoProvider } from '../crypto/provider.js';
+import { signXml } from '../dsig/sign.js';
+import { WsSecurityError } from '../errors.js';
+import type { AddressingName } from '../soap/addressing.js';
+import { startOfEndTag } from '../soap/splice.js';
+import {
+  IdAllocator, idAttributeEdit, readSecurity, securityItemEdits, securityScope, type SecureEnvelope, type SecurityItem,
+} from '../wss/security-header.js';
+import { createTimestamp, timestampXml } from '../wss/timestamp.js';
+import type { Edit } from '../xml/splice.js';
+import { applyEdits, concat, endOfStartTag, isEmptyElementTag } from '../xml/splice.js';
+import { TYPE_CONTENT, TYPE_ELEMENT, XENC_NAMESPACE } from '../xenc/algorithms.js';
+import { buildEncryptedData } from '../xenc/encrypt.js';
+import { buildReferenceList } from '../xenc/reference-list.js';
+import { deriveKey, newDerivedKeyToken, writeDerivedKeyToken, type DerivedKeyToken } from './derived-key-token.js';
+import { byteEdits, insertOffset, mapOffset } from './message-splice.js';
+import { writeSecurityContextToken } from './security-context-token.js';
+import type { SessionToken } from './session-token.js';
+import { algorithmSuite, type SuiteName } from './suites.js';
+import { scTokenReferenceMarkup, sctExternalReference, sctLocalReference, type ScTokenReference } from './token-reference.js';
+import { WSSE_NAMESPACE, WSU_NAMESPACE } from './versions.js';
+import { FragmentWriter } from './xml-io.js';
+
+export interface ProtectOptions {
+  token: SessionToken;
+  /** Default 'basic256'. */
+  suite?: SuiteName;
+  /** Default 'sign-encrypt' = WCF's SignBeforeEncryptAndEncryptSignature; 'encrypt-sign' = EncryptBeforeSign. */
+  order?: 'sign-encrypt' | 'encrypt-sign';
+  /** Write the SCT into the header (requests: true; responses: false). Default true. */
+  includeToken?: boolean;
+  /** Default 'message'; 'transport': the SCT key signs the Timestamp directly, no derived keys, no encryption. */
+  mode?: 'message' | 'transport';
+  clock?: () => Date;
+  /** Timestamp lifetime; default 5 minutes (WCF's TimestampValidityDuration). */
+  timestampTtlMs?: number;
+  provider?: CryptoProvider;
+}
+
+/** SPEC: the WS-Addressing headers WCF signs (protocol.md §5.1, OnlySignEntireHeadersAndBody), in document order. */
+const SIGNED_ADDRESSING: readonly AddressingName[] = ['Action', 'MessageID', 'RelatesTo', 'ReplyTo', 'From', 'FaultTo', 'To'];
+
+const encoder = new TextEncoder();
+const SIGNATURE_START = encoder.encode('<Signature ');
+
+function idOf(el: { attributes: readonly { uri: string; local: string; value: string }[] }): string | undefined {
+  for (const a of el.attributes) if (a.local === 'Id' && (a.uri === WSU_NAMESPACE || a.uri === '')) return a.value;
+  return undefined;
+}
+
+/** Prefix bindings of `scope` that FragmentWriter may reuse (only those bound to the namespace it writes). */
+function inScope(secure: SecureEnvelope, wanted: readonly (readonly [string, string])[]): Record<string, string> {
+  const scope = securityScope(secure);
+  const out: Record<string, string> = {};
+  for (const [p, uri] of wanted) if (scope.lookup(p) === uri) out[p] = uri;
+  return out;
+}
+
+/**
+ * Protects a SOAP envelope as a message of the session `options.token`, in WCF's layout (Strict header order).
+ *
+ * Message mode (default): Timestamp, SCT (includeToken), a signing and an encryption DerivedKeyToken (16-byte
+ * nonces, default label, Offset/Length as WCF writes them), then with `sign-encrypt`: ReferenceList and the
+ * encrypted ds:Signature (HMAC with the signing key over Body, the WS-Addressing headers and the Timestamp), the
+ * Body content encrypted; with `encrypt-sign`: the Body content encrypted first, then the Signature (over the
+ * encrypted Body) and the ReferenceList. Transport mode: Timestamp, SCT, a Signature by the SCT key over the
+ * Timestamp only.
+ *
+ * PERF: two XML parses of the message whatever the mode (one to locate the frame and the Security header, one
+ * in signXml to digest the references); the encryptions work on byte ranges computed from the first parse.
+ * @throws XmlError, SoapError, C14nError, WsSecurityError (a Security header that cannot take the protection).
+ */
+export function protectMessage(envelope: Uint8Array, options: ProtectOptions): Uint8Array {
+  const token = options.token;
+  const version = token.version;
+  const suite = algorithmSuite(options.suite ?? 'basic256');
+  const mode = options.mode ?? 'message';
+  const order = options.order ?? 'sign-encrypt';
+  const includeToken = options.includeToken ?? true;
+  const provider = options.provider ?? auto;
+  if (!(token.key instanceof Uint8Array) || token.key.length === 0) throw new RangeError('the session token has no key');
+
+  // Pass 1: the frame, the WS-Addressing headers and any existing Security header.
+  const secure = readSecurity(envelope);
+  const security = secure.security;
+  if (security !== null && security.parts.some((p) => p.kind === 'signature' || p.kind === 'encrypted-data' || p.kind === 'reference-list')) {
+    throw new WsSecurityError('SECURITY_HEADER', 'the message is already protected');
+  }
+  const ids = secure.envelope.ids;
+  const alloc = new IdAllocator(ids);
+  const edits: Edit[] = [];
+  const items: SecurityItem[] = [];
+  const scope = securityScope(secure);
+  const writerScope = inScope(secure, [[version.scPrefix, version.sc], ['u', WSU_NAMESPACE], ['o', WSSE_NAMESPACE]]);
+
+  // Timestamp: reuse one the caller wrote, else a fresh one (first in the header).
+  let timestampId: string;
+  const existingTs = security?.parts.find((p) => p.kind === 'timestamp');
+  if (existingTs !== undefined) {
+    timestampId = existingTs.id ?? alloc.next();
+    if (existingTs.id === undefined) edits.push(idAttributeEdit(envelope, { el: existingTs.el, scope: security!.header.scope }, timestampId));
+  } else {
+    timestampId = alloc.next();
+    const clock = options.clock;
+    const ts = createTimestamp({
+      ...(clock === undefined ? {} : { now: () => clock().getTime() }),
+      ...(options.timestampTtlMs === undefined ? {} : { ttlMs: options.timestampTtlMs }),
+      id: timestampId,
+    });
+    items.push({ kind: 'timestamp', xml: timestampXml(ts, scope) });
+  }
+
+  // The SCT and the reference the derived keys (or, in transport mode, the signature) make to it.
+  let sctRef: ScTokenReference;
+  if (includeToken) {
+    let sctId: string;
+    do sctId = `uuid-${globalThis.crypto.randomUUID()}-1`; while (ids.get(sctId) !== undefined);
+    const w = new FragmentWriter(writerScope);
+    writeSecurityContextToken(w, {
+      version, identifier: token.identifier, id: sctId,
+      ...(token.instance === undefined ? {} : { instance: token.instance }),
+      ...(token.cookie === undefined ? {} : { cookie: token.cookie }),
+    });
+    items.push({ kind: 'security-context-token', xml: w.toString() });
+    sctRef = sctLocalReference(version, sctId);
+  } else {
+    // SPEC: a response carries no SCT; its keys name the SCT by Identifier (protocol.md §5.1, unattached reference).
+    sctRef = sctExternalReference(version, token.identifier, token.instance);
+  }
+
+  // wsu:Ids on the Body and the WS-Addressing headers (transport mode signs the Timestamp only, as WCF does).
+  const body = secure.envelope.body;
+  const signed: string[] = [];
+  if (mode === 'message') {
+    let bodyId = idOf(body.el);
+    if (bodyId === undefined) {
+      bodyId = alloc.next();
+      edits.push(idAttributeEdit(envelope, body, bodyId));
+    }
+    signed.push(bodyId);
+    for (const name of SIGNED_ADDRESSING) {
+      const h = secure.addressingElements[name];
+      if (h === undefined) continue;
+      let id = idOf(h.el);
+      if (id === undefined) {
+        id = alloc.next();
+        edits.push(idAttributeEdit(envelope, h, id));
+      }
+      signed.push(id);
+    }
+  }
+  signed.push(timestampId);
+
+  const sign = (doc: Uint8Array, key: Uint8Array, keyInfo: ScTokenReference, position: 'last' | 'before-reference-list'): Uint8Array =>
+    signXml(doc, {
+      key: { kind: 'hmac', secret: key },
+      algorithm: suite.signature,
+      digest: suite.digest,
+      references: signed.map((id) => ({ id })),
+      parent: { select: (el) => el.depth === 3 && el.uri === WSSE_NAMESPACE && el.local === 'Security' },
+      position: position === 'last' ? 'last' : { before: (el) => el.uri === XENC_NAMESPACE && el.local === 'ReferenceList' },
+      // SPEC: WCF writes the Signature with a default namespace declaration (../shared/vectors/wcf/app-request.xml).
+      prefix: '',
+      keyInfo: scTokenReferenceMarkup(keyInfo, version, writerScope),
+      provider,
+    });
+
+  if (mode === 'transport') {
+    const all = byteEdits([...edits, ...securityItemEdits(envelope, secure, items)]);
+    // Pass 2 (signXml).
+    return sign(applyEdits(envelope, all), token.key, sctRef, 'last');
+  }
+
+  // Message mode: the two derived keys.
+  const dkt = (length: number): DerivedKeyToken => newDerivedKeyToken({ version, reference: sctRef, id: alloc.next(), length, random: (n) => provider.randomBytes(n) });
+  const signingDkt = dkt(suite.signatureKeyLength);
+  const encryptionDkt = dkt(suite.encryptionKeyLength);
+  for (const d of [signingDkt, encryptionDkt]) {
+    const w = new FragmentWriter(writerScope);
+    writeDerivedKeyToken(w, d);
+    items.push({ kind: 'derived-key-token', xml: w.toString() });
+  }
+  const signingKey = deriveKey(signingDkt, token.key, provider);
+  const encryptionKey = deriveKey(encryptionDkt, token.key, provider);
+  const dkRef = (d: DerivedKeyToken): ScTokenReference => ({ kind: 'reference', uri: `#${d.id!}`, valueType: version.dktTokenType });
+  const encrypted = {
+    key: encryptionKey,
+    algorithm: suite.encryption,
+    // The Body's scope may lack the wsse prefix: the STR declares what it uses.
+    keyInfo: scTokenReferenceMarkup(dkRef(encryptionDkt), version),
+    prefix: 'e',
+    provider,
+  };
+  const bodyEdId = alloc.next();
+  const tagEnd = endOfStartTag(envelope, body.el.byteStart);
+  const selfClosing = isEmptyElementTag(envelope, tagEnd);
+  const contentEnd = selfClosing ? tagEnd : startOfEndTag(envelope, body.el.byteEnd);
+  const bodyEd = (plaintext: Uint8Array): string => buildEncryptedData(plaintext, TYPE_CONTENT, { ...encrypted, id: bodyEdId });
+  const bodyContentEdit = (ed: string): Edit => selfClosing
+    ? { at: tagEnd - 2, end: tagEnd, insert: `>${ed}</${body.el.name}>` }
+    : { at: tagEnd, end: contentEnd, insert: ed };
+
+  try {
+    if (order === 'encrypt-sign') {
+      // SPEC: EncryptBeforeSign: Timestamp, SCT, DK, DK, Signature, ReferenceList; the signature covers the ciphertext.
+      items.push({ kind: 'reference-list', xml: buildReferenceList([bodyEdId], { prefix: 'e' }) });
+      const all = byteEdits([...edits, ...securityItemEdits(envelope, secure, items), bodyContentEdit(bodyEd(envelope.subarray(tagEnd, contentEnd)))]);
+      return sign(applyEdits(envelope, all), signingKey, dkRef(signingDkt), 'before-reference-list');
+    }
+
+    // SignBeforeEncryptAndEncryptSignature: sign the plaintext message, then splice in the ReferenceList, the
+    // encrypted Signature and the encrypted Body content at offsets known from pass 1.
+    const itemEdits = securityItemEdits(envelope, secure, items);
+    const all = byteEdits([...edits, ...itemEdits]);
+    const prepared = applyEdits(envelope, all);
+    let securityEndTag: number;
+    if (security !== null) {
+      securityEndTag = startOfEndTag(prepared, mapOffset(all, security.header.el.byteEnd));
+    } else {
+      // The Security header is new: it lies inside the one edit securityItemEdits made.
+      const created = all[all.length - 1]!;
+      const markup = typeof itemEdits[itemEdits.length - 1]!.insert === 'string' ? (itemEdits[itemEdits.length - 1]!.insert as string) : '';
+      const prefix = scope.prefixOf(WSSE_NAMESPACE)!;
+      const endTag = markup.lastIndexOf(`</${prefix}:Security>`);
+      if (endTag < 0) throw new WsSecurityError('SECURITY_HEADER', 'the new Security header was not found');
+      securityEndTag = insertOffset(all, created) + encoder.encode(markup.slice(0, endTag)).length;
+    }
+    const bodyStart = mapOffset(all, tagEnd);
+    const bodyEnd = mapOffset(all, contentEnd);
+    // Pass 2 (signXml): the Signature lands just before the Security end tag.
+    const withSignature = sign(prepared, signingKey, dkRef(signingDkt), 'last');
+    const signature = withSignature.subarray(securityEndTag, securityEndTag + withSignature.length - prepared.length);
+    if (!startsWith(signature, SIGNATURE_START)) throw new WsSecurityError('SECURITY_HEADER', 'the Signature was not placed where expected');
+    const sigEdId = alloc.next();
+    const header = buildReferenceList([bodyEdId, sigEdId], { prefix: 'e' }) + buildEncryptedData(signature, TYPE_ELEMENT, { ...encrypted, id: sigEdId });
+    const bodyPart = selfClosing
+      ? encoder.encode(`>${bodyEd(new Uint8Array(0))}</${body.el.name}>`)
+      : encoder.encode(bodyEd(prepared.subarray(bodyStart, bodyEnd)));
+    return concat(
+      prepared.subarray(0, securityEndTag),
+      encoder.encode(header),
+      prepared.subarray(securityEndTag, selfClosing ? bodyStart - 2 : bodyStart),
+      bodyPart,
+      prepared.subarray(bodyEnd),
+    );
+  } finally {
+    signingKey.fill(0);
+    encryptionKey.fill(0);
+  }
+}
+
+function startsWith(a: Uint8Array, prefix: Uint8Array): boolean {
+  if (a.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (a[i] !== prefix[i]) return false;
+  return true;
+}

@@ -11,3 +11,8 @@ export { algorithmSuite, SUITE_NAMES, type AlgorithmSuite, type SuiteName } from
 export type { SessionToken } from './session-token.js';
 export { protectMessage, type ProtectOptions } from './protect.js';
 export { unprotectMessage, type TokenLookup, type UnprotectOptions, type UnprotectedMessage } from './unprotect.js';
+export {
+  ENCRYPTED_KEY_VALUE_TYPE, destroyBootstrapState, openBootstrapRequest, openBootstrapResponse, protectBootstrapRequest, protectBootstrapResponse,
+  type BootstrapClientOptions, type BootstrapClientState, type BootstrapMode, type BootstrapServiceOptions, type BootstrapServiceState,
+  type TrustConfig, type X509Credentials,
+} from './bootstrap.js';

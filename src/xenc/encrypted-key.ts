@@ -110,12 +110,12 @@ export interface EncryptedKeyOptions {
 }
 
 /**
- * An EncryptedKey element (as a string) carrying an AES key wrapped with RSA-OAEP-MGF1P for the recipient, and the
- * key itself (to encrypt the data with).
+ * An EncryptedKey element (as a string) carrying an AES key wrapped with RSA-OAEP-MGF1P for the recipient, the
+ * key itself (to encrypt the data with) and the wrapped octets (the CipherValue).
  * @throws EncryptionError `KEY_UNUSABLE`, `ALGORITHM_NOT_SUPPORTED`, `ENCRYPTED_KEY_STRUCTURE` (bad Id or prefix),
  *   `REFERENCE_URI` (a reference that is not an NCName).
  */
-export function buildEncryptedKey(options: EncryptedKeyOptions): { key: Uint8Array; xml: string } {
+export function buildEncryptedKey(options: EncryptedKeyOptions): { key: Uint8Array; xml: string; wrapped: Uint8Array } {
   const prefix = options.prefix ?? 'xenc';
   if (prefix !== '' && (!NCNAME.test(prefix) || prefix.toLowerCase().startsWith('xml'))) throw new EncryptionError('ENCRYPTED_KEY_STRUCTURE', `invalid prefix ${JSON.stringify(prefix)}`);
   if (options.id !== undefined && !NCNAME.test(options.id)) throw new EncryptionError('ENCRYPTED_KEY_STRUCTURE', `Id ${JSON.stringify(options.id)} is not an NCName`);
@@ -136,7 +136,8 @@ export function buildEncryptedKey(options: EncryptedKeyOptions): { key: Uint8Arr
     `<${p}EncryptedKey xmlns${prefix === '' ? '' : `:${prefix}`}="${XENC_NAMESPACE}"${options.id === undefined ? '' : ` Id="${options.id}"`}>` +
     `<${p}EncryptionMethod Algorithm="${RSA_OAEP_MGF1P}"><DigestMethod xmlns="${DSIG_NAMESPACE}" Algorithm="${DSIG_NAMESPACE}sha1"/></${p}EncryptionMethod>` +
     `${keyInfo}<${p}CipherData><${p}CipherValue>${encodeBase64(wrapped)}</${p}CipherValue></${p}CipherData>${refs}</${p}EncryptedKey>`;
-  return { key, xml };
+  // `wrapped` (the CipherValue octets) names the key in WSS 1.1 EncryptedKeySHA1 references (protocol.md §5.3).
+  return { key, xml, wrapped };
 }
 
 export interface UnwrappedKey {

@@ -11,7 +11,7 @@ import { WCF, assertRefused, b64, text, toB64, utf8 } from './helpers.js';
 
 const SOAP12 = 'http://www.w3.org/2003/05/soap-envelope';
 
-export function sampleEnvelope(body = '<Echo xmlns="urn:e"><v>héllo &amp; bye</v></Echo>'): Uint8Array {
+function sampleEnvelope(body = '<Echo xmlns="urn:e"><v>héllo &amp; bye</v></Echo>'): Uint8Array {
   return addAddressing(utf8(`<s:Envelope xmlns:s="${SOAP12}"><s:Body>${body}</s:Body></s:Envelope>`),
     { action: 'urn:op', messageId: 'urn:uuid:2d1e', replyTo: 'http://www.w3.org/2005/08/addressing/anonymous', to: 'https://svc/' });
 }

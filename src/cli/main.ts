@@ -3,11 +3,13 @@ import { readFileSync } from 'node:fs';
 import { DecryptionError, UsageError, WsscError, XmlError, C14nError, SignatureError } from '../errors.js';
 import { benchCommand } from './commands/bench.js';
 import { c14nCommand } from './commands/c14n.js';
+import { callCommand } from './commands/call.js';
 import { decryptCommand } from './commands/decrypt.js';
 import { digestCommand } from './commands/digest.js';
 import { encryptCommand } from './commands/encrypt.js';
 import { protectCommand } from './commands/protect.js';
 import { psha1Command } from './commands/psha1.js';
+import { serveCommand } from './commands/serve.js';
 import { signCommand } from './commands/sign.js';
 import { unprotectCommand } from './commands/unprotect.js';
 import { verifyCommand } from './commands/verify.js';
@@ -54,6 +56,14 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   unprotect: {
     run: unprotectCommand,
     usage: 'wssc unprotect --sct-key-file K [FILE]',
+  },
+  serve: {
+    run: serveCommand,
+    usage: 'wssc serve [--port N] [--host H] --cert-file PEM --private-key-file PEM [--client-ca-file PEM] [--trust13] [--cookie-key-file F] [--store redis://HOST:PORT[/DB]]',
+  },
+  call: {
+    run: callCommand,
+    usage: 'wssc call URL[,URL…] [--cert-file PEM --private-key-file PEM] --service-cert-file PEM [--action URI] [--trust13] [--count N] [--dump DIR] [--no-cancel] [BODY-FILE]',
   },
 };
 

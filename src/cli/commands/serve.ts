@@ -1,0 +1,103 @@
+// `wssc serve`: the reference echo service over WS-SecureConversation (CONTRACT.md; protocol.md §4.1 MutualCertificate / AnonymousForCertificate bootstraps).
+import { createServer } from 'node:http';
+import { parseArgs } from 'node:util';
+import { UsageError } from '../../errors.js';
+import { createRequestHandler } from '../../http/node-handler.js';
+import type { CookieKey } from '../../wssc/cookie.js';
+import { SecureSessionService } from '../../wssc/session-service.js';
+import { parseCount, readKeyFile } from '../io.js';
+
+/**
+ * A cookie key ring file: one key a line, `ID BASE64KEY` (32+ bytes); the last line seals new cookies, every line
+ * opens. Blank lines and `#` comments are skipped.
+ */
+export function readCookieRing(file: string): CookieKey[] {
+  const ring: CookieKey[] = [];
+  for (const raw of new TextDecoder().decode(readKeyFile(file, '--cookie-key-file')).split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const m = /^(\S+)\s+([A-Za-z0-9+/]+={0,2})$/.exec(line);
+    if (m === null) throw new UsageError('USAGE', '--cookie-key-file lines are "ID BASE64KEY"');
+    const key = new Uint8Array(Buffer.from(m[2]!, 'base64'));
+    if (key.length < 32) throw new UsageError('USAGE', `cookie key ${m[1]} is shorter than 32 bytes`);
+    ring.push({ id: m[1]!, key });
+  }
+  if (ring.length === 0) throw new UsageError('USAGE', '--cookie-key-file holds no key');
+  return ring;
+}
+
+export async function serveCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'cert-file': { type: 'string' },
+      'private-key-file': { type: 'string' },
+      'client-ca-file': { type: 'string' },
+      trust13: { type: 'boolean', default: false },
+      store: { type: 'string' },
+      'cookie-key-file': { type: 'string' },
+      'max-pending-sessions': { type: 'string' },
+      'inactivity-timeout': { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+    },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (positionals.length > 0) throw new UsageError('USAGE', `unexpected argument ${JSON.stringify(positionals[0])}`);
+  if (values.store !== undefined) {
+    throw new UsageError('USAGE', `--store ${JSON.stringify(values.store)}: shared token stores (redis://) are not available yet; run without --store for the in-memory store, or --cookie-key-file for stateless tokens`);
+  }
+  const port = parseCount(values.port, '--port', 8080);
+  if (port > 65535) throw new UsageError('USAGE', '--port must be 0..65535');
+  const certificate = new TextDecoder().decode(readKeyFile(values['cert-file'], '--cert-file'));
+  const privateKey = new TextDecoder().decode(readKeyFile(values['private-key-file'], '--private-key-file'));
+  const ca = values['client-ca-file'] === undefined ? undefined : new TextDecoder().decode(readKeyFile(values['client-ca-file'], '--client-ca-file'));
+  const cookieKeys = values['cookie-key-file'] === undefined ? undefined : readCookieRing(values['cookie-key-file']);
+  const settings: { maxPendingSessions?: number; inactivityTimeoutMs?: number } = {};
+  if (values['max-pending-sessions'] !== undefined) settings.maxPendingSessions = parseCount(values['max-pending-sessions'], '--max-pending-sessions');
+  if (values['inactivity-timeout'] !== undefined) settings.inactivityTimeoutMs = parseCount(values['inactivity-timeout'], '--inactivity-timeout') * 1000;
+  const mode = ca === undefined ? 'anonymous-for-certificate' : 'mutual-certificate';
+  const version = values.trust13 ? '1.3' : 'feb2005';
+  let service: SecureSessionService;
+  try {
+    service = new SecureSessionService({
+      bootstrap: { service: { certificate, privateKey }, ...(ca === undefined ? {} : { trust: { ca: [ca] } }), modes: [mode] },
+      versions: [version],
+      settings,
+      ...(cookieKeys === undefined ? {} : { cookieKeys }),
+      onError: values.verbose
+        ? (err, ctx) => process.stderr.write(`  refused ${ctx.action ?? '-'}: ${(err as { code?: string }).code ?? ''} ${(err as Error)?.message ?? String(err)}\n`)
+        : undefined,
+    });
+  } catch (err) {
+    throw new UsageError('USAGE', `cannot start the service: ${(err as Error).message}`);
+  }
+  const server = createServer({ keepAliveTimeout: 30_000 }, createRequestHandler(service, { log: (line) => process.stderr.write(`${line}\n`) }));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err) => reject(new UsageError('USAGE', `cannot listen on ${values.host}:${port}: ${err.message}`)));
+    server.listen(port, values.host, () => resolve());
+  });
+  const address = server.address();
+  const bound = typeof address === 'object' && address !== null ? address.port : port;
+  process.stderr.write(
+    `wssc serve: listening on http://${values.host}:${bound}/ (${mode}, WS-SC ${version}, basic256, ${cookieKeys === undefined ? 'session' : 'cookie'} tokens)\n`,
+  );
+  const sweeper = setInterval(() => service.sweep(), 10_000);
+  sweeper.unref();
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  clearInterval(sweeper);
+  service.destroy();
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return 0;
+}

@@ -1,0 +1,105 @@
+// SOAP 1.2 Part 2 §7 / SOAP 1.1 §6 HTTP binding, service side: a node:http / node:https request listener around a secure-session service.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseSoapContentType } from '../wssc/session-envelope.js';
+
+/** What the handler needs of a service (SecureSessionService has it). */
+export interface HttpService {
+  handle(request: Uint8Array, headers: Record<string, string | string[] | undefined>): Promise<{ status: number; body: Uint8Array; contentType: string; action?: string; session?: string }>;
+  readonly settings?: { maxMessageBytes: number };
+}
+
+export interface RequestLogEntry {
+  method: string;
+  action?: string;
+  status: number;
+  /** The session identifier's first 8 hex digits (enough to follow one session in a log; never the key). */
+  session?: string;
+  ms: number;
+}
+
+export interface RequestHandlerOptions {
+  /** Request body cap in bytes; default the service's settings.maxMessageBytes, else 4 MiB. */
+  maxBytes?: number;
+  /** Called once per request with one formatted line (`POST <action> 200 1a2b3c4d 0.8ms`) and its fields. */
+  log?: (line: string, entry: RequestLogEntry) => void;
+}
+
+/** `urn:uuid:1a2b3c4d-…` → `1a2b3c4d`. */
+export function sessionPrefix(identifier: string | undefined): string | undefined {
+  if (identifier === undefined) return undefined;
+  const id = identifier.startsWith('urn:uuid:') ? identifier.slice(9) : identifier;
+  return id.slice(0, 8);
+}
+
+export function formatLogLine(e: RequestLogEntry): string {
+  return `${e.method} ${e.action ?? '-'} ${e.status} ${e.session ?? '-'} ${e.ms.toFixed(1)}ms`;
+}
+
+/**
+ * A request listener: POST only (405), SOAP content types only (415), a body cap (413), then the service.
+ * @example http.createServer(createRequestHandler(service, { log: (line) => console.error(line) })).listen(8080, '127.0.0.1')
+ */
+export function createRequestHandler(service: HttpService, options: RequestHandlerOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
+  const maxBytes = options.maxBytes ?? service.settings?.maxMessageBytes ?? 4 * 1024 * 1024;
+  return (req, res) => {
+    const started = performance.now();
+    const method = req.method ?? '-';
+    const finish = (status: number, body: Uint8Array | string, headers: Record<string, string>, extra: { action?: string; session?: string } = {}): void => {
+      const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+      res.writeHead(status, { ...headers, 'content-length': String(bytes.length) });
+      res.end(bytes);
+      if (options.log !== undefined) {
+        const entry: RequestLogEntry = { method, status, ms: performance.now() - started };
+        if (extra.action !== undefined) entry.action = extra.action;
+        const prefix = sessionPrefix(extra.session);
+        if (prefix !== undefined) entry.session = prefix;
+        options.log(formatLogLine(entry), entry);
+      }
+    };
+    if (method !== 'POST') {
+      req.resume();
+      finish(405, 'POST only\n', { allow: 'POST', 'content-type': 'text/plain' });
+      return;
+    }
+    const soap = parseSoapContentType(req.headers);
+    if (soap === undefined) {
+      req.resume();
+      finish(415, 'application/soap+xml or text/xml; charset=utf-8 only\n', { 'content-type': 'text/plain' });
+      return;
+    }
+    const declared = Number(req.headers['content-length'] ?? 0);
+    const tooLarge = (): void => {
+      // SECURITY: stop reading an oversized body; the connection closes so the rest is never buffered.
+      finish(413, 'request too large\n', { 'content-type': 'text/plain', connection: 'close' });
+      req.destroy();
+    };
+    if (declared > maxBytes) {
+      tooLarge();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let aborted = false;
+    req.on('data', (chunk: Buffer) => {
+      if (aborted) return;
+      size += chunk.length;
+      if (size > maxBytes) {
+        aborted = true;
+        tooLarge();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('error', () => {
+      aborted = true;
+    });
+    req.on('end', () => {
+      if (aborted) return;
+      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      service.handle(new Uint8Array(body.buffer, body.byteOffset, body.length), req.headers).then(
+        (r) => finish(r.status, r.body, { 'content-type': r.contentType }, r),
+        () => finish(500, 'internal error\n', { 'content-type': 'text/plain' }),
+      );
+    });
+  };
+}

@@ -9,6 +9,7 @@ import { crossovers } from './crypto/crossover.bench.js';
 import { cryptoBenches } from './crypto/providers.bench.js';
 import { dsigBenches } from './dsig/sign-verify.bench.js';
 import { pivotTable, table, type BenchOptions, type Row } from './harness.js';
+import { messageBenches } from './wssc/message.bench.js';
 import { writeReport, type Environment } from './report.js';
 
 /** Every suite, in report order: core primitives, canonicalization, signatures, session messages, set-up, service. */
@@ -17,6 +18,7 @@ const SUITES: Array<{ name: string; run: (opts: BenchOptions, only?: (suite: str
   { name: 'c14n', run: (opts) => c14nBenches(opts) },
   { name: 'dsig', run: (opts) => dsigBenches(opts) },
   { name: 'xml-crypto', run: (opts) => xmlCryptoAdapterBenches(opts) },
+  { name: 'message', run: (opts) => messageBenches(opts) },
 ];
 
 export const BENCH_USAGE = 'wssc bench [--quick] [--json] [--out DIR] [--only SUITE,…] [--pivot] [--crossover]';

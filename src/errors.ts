@@ -115,3 +115,17 @@ export class SessionError extends WsscError {
     this.retry = options?.retry ?? false;
   }
 }
+
+/**
+ * Codes of WsSecurityError the X.509 bootstrap adds (src/wssc/bootstrap.ts; protocol.md §4.1, §5.3):
+ * `CERTIFICATE_UNTRUSTED` (a client certificate neither pinned nor issued by a configured CA, outside its validity,
+ * or not an RSA key of 1024-4096 bits), `ENDORSING_SIGNATURE_MISSING` (no signature by a client certificate where
+ * one is required, or a certificate carried without one), `BOOTSTRAP_MODE` (a mode the service does not accept),
+ * `SIGNATURE_COVERAGE` (the Timestamp, Body, a WS-Addressing header, a SignatureConfirmation or the primary
+ * signature is not signed), `SIGNATURE_CONFIRMATION` (the response does not confirm exactly the request's
+ * signatures), `ENCRYPTION_REQUIRED` (the Body content is not encrypted), `ALGORITHM_SUITE` (a digest or derived
+ * key length outside the configured suite).
+ */
+export const BOOTSTRAP_ERROR_CODES = Object.freeze([
+  'CERTIFICATE_UNTRUSTED', 'ENDORSING_SIGNATURE_MISSING', 'BOOTSTRAP_MODE', 'SIGNATURE_COVERAGE', 'SIGNATURE_CONFIRMATION', 'ENCRYPTION_REQUIRED', 'ALGORITHM_SUITE',
+] as const);

@@ -8,6 +8,7 @@ import { c14nBenches, c14nMemory } from './c14n/exc-c14n.bench.js';
 import { crossovers } from './crypto/crossover.bench.js';
 import { cryptoBenches } from './crypto/providers.bench.js';
 import { dsigBenches } from './dsig/sign-verify.bench.js';
+import { x509Benches } from './wssc/x509.bench.js';
 import { pivotTable, table, type BenchOptions, type Row } from './harness.js';
 import { messageBenches } from './wssc/message.bench.js';
 import { writeReport, type Environment } from './report.js';
@@ -17,6 +18,7 @@ const SUITES: Array<{ name: string; run: (opts: BenchOptions, only?: (suite: str
   { name: 'crypto', run: (opts, only) => cryptoBenches(opts, only) },
   { name: 'c14n', run: (opts) => c14nBenches(opts) },
   { name: 'dsig', run: (opts) => dsigBenches(opts) },
+  { name: 'message-x509', run: (opts) => x509Benches(opts) },
   { name: 'xml-crypto', run: (opts) => xmlCryptoAdapterBenches(opts) },
   { name: 'message', run: (opts) => messageBenches(opts) },
 ];

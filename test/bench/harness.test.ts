@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { cryptoBenches } from '../../bench/crypto/providers.bench.js';
 import { dsigBenches } from '../../bench/dsig/sign-verify.bench.js';
 import { compare, table } from '../../bench/harness.js';
+import { x509Benches } from '../../bench/wssc/x509.bench.js';
 import { messageBenches } from '../../bench/wssc/message.bench.js';
 
 const tiny = { quick: true, timeMs: 5 };
@@ -50,6 +51,12 @@ describe('bench harness', () => {
   it('the session message suite runs end to end (protect and unprotect), after its round-trip check', async () => {
     const rows = await messageBenches(tiny, [2048]);
     assert.deepEqual(rows.map((r) => r.name), ['message/protect/2KiB/session', 'message/unprotect/2KiB/session']);
+    for (const r of rows) assert.ok(r.value > 0 && Number.isFinite(r.value), r.name);
+  });
+
+  it('the X.509 per-message baseline runs end to end (mutual-certificate protect and open), after its round-trip check', async () => {
+    const rows = await x509Benches(tiny, undefined, [2048]);
+    assert.deepEqual(rows.map((r) => r.name), ['message/protect/2KiB/x509', 'message/unprotect/2KiB/x509']);
     for (const r of rows) assert.ok(r.value > 0 && Number.isFinite(r.value), r.name);
   });
 });

@@ -1,0 +1,87 @@
+// Base64 of RFC 4648 §4 as XML Schema base64Binary carries it (XML whitespace allowed between characters).
+// SECURITY: no table lookups indexed by data: entropy, keys and proof tokens travel in base64, so every character
+// is mapped with branch-free arithmetic (as libsodium's sodium_bin2base64 does), and decoding is strict.
+
+/** 6-bit value → ASCII code of its base64 character, without branches or tables. */
+function encodeChar(v: number): number {
+  let c = v + 65; // 'A'..'Z'
+  c += ((25 - v) >> 8) & 6; // 'a'..'z' start at 26: 97 - 26 - 65
+  c -= ((51 - v) >> 8) & 75; // '0'..'9' start at 52: 48 - 52 - 71
+  c -= ((61 - v) >> 8) & 15; // '+' is 62
+  c += ((62 - v) >> 8) & 3; // '/' is 63
+  return c;
+}
+
+/** ASCII code → 6-bit value, or -1, without branches or tables. */
+function decodeChar(c: number): number {
+  let v = -1;
+  v += (((64 - c) & (c - 91)) >> 8) & (c - 64); // 'A'..'Z' → 0..25 (+1 because v starts at -1)
+  v += (((96 - c) & (c - 123)) >> 8) & (c - 70); // 'a'..'z' → 26..51
+  v += (((47 - c) & (c - 58)) >> 8) & (c + 5); // '0'..'9' → 52..61
+  v += (((42 - c) & (c - 44)) >> 8) & 63; // '+' → 62
+  v += (((46 - c) & (c - 48)) >> 8) & 64; // '/' → 63
+  return v;
+}
+
+const ascii = new TextDecoder();
+
+export function encodeBase64(bytes: Uint8Array): string {
+  const n = bytes.length;
+  const out = new Uint8Array(Math.ceil(n / 3) * 4);
+  let i = 0;
+  let o = 0;
+  for (; i + 2 < n; i += 3) {
+    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out[o++] = encodeChar(v >>> 18);
+    out[o++] = encodeChar((v >>> 12) & 63);
+    out[o++] = encodeChar((v >>> 6) & 63);
+    out[o++] = encodeChar(v & 63);
+  }
+  if (i < n) {
+    const two = i + 1 < n;
+    const v = (bytes[i]! << 16) | (two ? bytes[i + 1]! << 8 : 0);
+    out[o++] = encodeChar(v >>> 18);
+    out[o++] = encodeChar((v >>> 12) & 63);
+    out[o++] = two ? encodeChar((v >>> 6) & 63) : 61;
+    out[o++] = 61;
+  }
+  return ascii.decode(out);
+}
+
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+
+/**
+ * Decodes strict base64: the RFC 4648 alphabet, `=` padding only at the end, zero spare bits before the padding
+ * (otherwise several texts would decode to the same bytes), XML whitespace anywhere. Returns undefined when the
+ * text is not such base64, so each caller throws its own typed error.
+ */
+export function decodeBase64Strict(text: string): Uint8Array | undefined {
+  const out = new Uint8Array(Math.floor((text.length * 3) / 4) + 3);
+  let acc = 0;
+  let bits = 0;
+  let o = 0;
+  let chars = 0;
+  let pad = 0;
+  let bad = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (isSpace(c)) continue;
+    if (c === 61) {
+      pad++;
+      continue;
+    }
+    const v = decodeChar(c);
+    bad |= v | (c > 127 ? -1 : 0) | (pad > 0 ? -1 : 0); // a negative v, a non-ASCII char, data after '='
+    acc = ((acc << 6) | (v & 63)) & 0xffffff;
+    bits += 6;
+    chars++;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >>> bits) & 0xff;
+    }
+  }
+  if (bad < 0) return undefined;
+  if ((chars + pad) % 4 !== 0 || pad > 2 || (pad > 0 && (chars % 4) + pad !== 4)) return undefined;
+  if ((acc & ((1 << bits) - 1)) !== 0) return undefined; // non-zero spare bits
+  return out.slice(0, o);
+}

@@ -1,21 +1,12 @@
 // Strict base64 of XMLDSig 1.1 §6.2 / RFC 2045 for DigestValue and SignatureValue (whitespace allowed, nothing else).
+import { decodeBase64Strict, encodeBase64 } from '../encoding/base64.js';
 import { SignatureError } from '../errors.js';
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+export { encodeBase64 };
 
-/** SECURITY: decodes only canonical-alphabet base64; Buffer.from would silently skip junk characters. */
+/** SECURITY: decodes only canonical base64 (alphabet, padding, zero spare bits); Buffer.from would skip junk. */
 export function decodeBase64(text: string, what: string): Uint8Array {
-  const compact = text.replace(/[ \t\r\n]+/g, '');
-  if (!BASE64.test(compact)) throw new SignatureError('SIGNATURE_STRUCTURE', `${what} is not valid base64`);
-  const binary = atob(compact);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
-}
-
-export function encodeBase64(bytes: Uint8Array): string {
-  // PERF: atob/btoa exist in Node >= 16 and every browser; chunks keep String.fromCharCode's argument count small.
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
+  const bytes = decodeBase64Strict(text);
+  if (bytes === undefined) throw new SignatureError('SIGNATURE_STRUCTURE', `${what} is not valid base64`);
+  return bytes;
 }

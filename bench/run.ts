@@ -11,6 +11,7 @@ import { dsigBenches } from './dsig/sign-verify.bench.js';
 import { x509Benches } from './wssc/x509.bench.js';
 import { pivotTable, table, type BenchOptions, type Row } from './harness.js';
 import { messageBenches } from './wssc/message.bench.js';
+import { sessionBenches } from './wssc/session.bench.js';
 import { writeReport, type Environment } from './report.js';
 
 /** Every suite, in report order: core primitives, canonicalization, signatures, session messages, set-up, service. */
@@ -21,6 +22,7 @@ const SUITES: Array<{ name: string; run: (opts: BenchOptions, only?: (suite: str
   { name: 'message-x509', run: (opts) => x509Benches(opts) },
   { name: 'xml-crypto', run: (opts) => xmlCryptoAdapterBenches(opts) },
   { name: 'message', run: (opts) => messageBenches(opts) },
+  { name: 'session', run: (opts) => sessionBenches(opts) },
 ];
 
 export const BENCH_USAGE = 'wssc bench [--quick] [--json] [--out DIR] [--only SUITE,…] [--pivot] [--crossover]';

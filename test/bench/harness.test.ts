@@ -7,6 +7,7 @@ import { dsigBenches } from '../../bench/dsig/sign-verify.bench.js';
 import { compare, table } from '../../bench/harness.js';
 import { x509Benches } from '../../bench/wssc/x509.bench.js';
 import { messageBenches } from '../../bench/wssc/message.bench.js';
+import { sessionBenches } from '../../bench/wssc/session.bench.js';
 
 const tiny = { quick: true, timeMs: 5 };
 
@@ -58,5 +59,15 @@ describe('bench harness', () => {
     const rows = await x509Benches(tiny, undefined, [2048]);
     assert.deepEqual(rows.map((r) => r.name), ['message/protect/2KiB/x509', 'message/unprotect/2KiB/x509']);
     for (const r of rows) assert.ok(r.value > 0 && Number.isFinite(r.value), r.name);
+  });
+
+  it('the session suite runs end to end (set-up under both bootstraps, in-process echo, wssc serve loopback throughput)', async () => {
+    const rows = await sessionBenches({ ...tiny, loadMs: 300, concurrency: 4 });
+    assert.deepEqual(rows.map((r) => r.name), [
+      'session/establish/-/mutual-certificate', 'session/establish/-/anonymous-for-certificate',
+      'session/echo-round-trip/2KiB/in-process', 'session/loopback-echo/2KiB/wssc-serve-c4',
+    ]);
+    for (const r of rows) assert.ok(r.value > 0 && Number.isFinite(r.value), r.name);
+    assert.match(rows[3]!.extra, /req\/s/);
   });
 });

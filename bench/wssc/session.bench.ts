@@ -1,0 +1,145 @@
+// Secure-session benchmarks: set-up cost (RST/RSTR under each X.509 bootstrap, in process), one protected echo in process, and `wssc serve` loopback throughput under a concurrent client.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import type { BenchOptions, Row } from '../harness.js';
+import { SecureSessionClient } from '../../src/wssc/session-client.js';
+import { SecureSessionService } from '../../src/wssc/session-service.js';
+import { inProcessTransport } from '../../src/wssc/session-transport.js';
+import { makePki, type Pki } from '../../test/wssc/bootstrap-fixtures.js';
+
+export interface SessionBenchOptions extends BenchOptions {
+  /** Concurrent requests in flight against `wssc serve` (default 16). */
+  concurrency?: number;
+  /** Milliseconds of loopback load (default 3000, quick 1000; timeMs overrides). */
+  loadMs?: number;
+  /** Skip the loopback run (no child process). */
+  noLoopback?: boolean;
+}
+
+const BODY = `<EchoString xmlns="http://tempuri.org/"><echo>${'a'.repeat(2048 - 62)}</echo></EchoString>`;
+const ACTION = 'http://tempuri.org/IEchoService/EchoString';
+
+function median(xs: number[]): { median: number; mad: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s[s.length >> 1]!;
+  const d = s.map((x) => Math.abs(x - m)).sort((a, b) => a - b);
+  return { median: m, mad: d[d.length >> 1]! };
+}
+
+function row(name: string, us: number, mad: number, extra: string, bytes = 0): Row {
+  return { name, unit: 'us', value: us, range: `±${mad.toPrecision(2)}`, extra, bytes, ratio: 1 };
+}
+
+/** Median µs of an async operation run `n` times one after the other, after `warmup` runs. */
+async function timeAsync(fn: () => Promise<unknown>, n: number, warmup: number): Promise<{ median: number; mad: number }> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn();
+    times.push((performance.now() - t) * 1000);
+  }
+  return median(times);
+}
+
+function clientOptions(pki: Pki, mode: 'mutual-certificate' | 'anonymous-for-certificate') {
+  return { mode, serviceCertificate: pki.service.certificate, ...(mode === 'mutual-certificate' ? { client: pki.client } : {}) };
+}
+
+/** Starts `bin/wssc serve` on a free port with the PKI written to a temp dir; resolves with its URL and a stop(). */
+async function startServe(pki: Pki): Promise<{ url: string; stop: () => Promise<void> }> {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'wssc-bench-'));
+  const w = (n: string, d: string): string => (writeFileSync(join(dir, n), d), join(dir, n));
+  const root = new URL('../../../', import.meta.url).pathname;
+  const proc = spawn(process.execPath, [join(root, 'bin', 'wssc'), 'serve', '--port', '0', '--cert-file', w('s.pem', pki.service.certificate),
+    '--private-key-file', w('s.key', pki.service.privateKey), '--client-ca-file', w('ca.pem', pki.ca.certificate)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    const onData = (d: Buffer): void => {
+      buf += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(buf);
+      if (m !== null) {
+        // Keep draining the request log (unread) so the pipe never blocks the server.
+        proc.stderr!.off('data', onData);
+        proc.stderr!.resume();
+        resolve(m[1]!);
+      }
+    };
+    proc.stderr!.on('data', onData);
+    proc.once('exit', (code) => reject(new Error(`wssc serve exited ${code}: ${buf}`)));
+  });
+  return {
+    url,
+    stop: () => new Promise<void>((done) => {
+      proc.once('exit', () => {
+        rmSync(dir, { recursive: true, force: true });
+        done();
+      });
+      proc.kill('SIGTERM');
+    }),
+  };
+}
+
+export async function sessionBenches(opts: SessionBenchOptions, pki: Pki = makePki()): Promise<Row[]> {
+  const rows: Row[] = [];
+  const service = new SecureSessionService({ bootstrap: { service: pki.service, trust: { ca: [pki.ca.certificate] } }, settings: { maxPendingSessions: 1_000_000 } });
+  const transport = inProcessTransport(service);
+  const n = opts.timeMs !== undefined ? Math.max(3, Math.round(opts.timeMs / 10)) : opts.quick ? 20 : 100;
+
+  // Session set-up: RST/SCT protected under the bootstrap, RSTR opened, the key computed (both sides, in process).
+  for (const mode of ['mutual-certificate', 'anonymous-for-certificate'] as const) {
+    const t = await timeAsync(async () => {
+      const c = await SecureSessionClient.establish({ transport, bootstrap: clientOptions(pki, mode) });
+      c.destroy();
+    }, n, 3);
+    const r = row(`session/establish/-/${mode}`, t.median, t.mad, `${Math.round(1e6 / t.median).toLocaleString('en-US')} sessions/s`);
+    rows.push(r);
+    opts.onTask?.(r);
+  }
+
+  // One protected echo (client protect + service unprotect/echo/protect + client unprotect), 2 KiB Body, in process.
+  const client = await SecureSessionClient.establish({ transport, bootstrap: clientOptions(pki, 'mutual-certificate') });
+  const echo = await timeAsync(() => client.call(ACTION, BODY), n * 5, 20);
+  const er = row('session/echo-round-trip/2KiB/in-process', echo.median, echo.mad, `${Math.round(1e6 / echo.median).toLocaleString('en-US')} round trips/s`, 2048);
+  rows.push(er);
+  opts.onTask?.(er);
+  client.destroy();
+  service.destroy();
+
+  if (opts.noLoopback !== true) {
+    // `wssc serve` on loopback under one client with `concurrency` requests in flight (client and service share the machine).
+    const server = await startServe(pki);
+    try {
+      const concurrency = opts.concurrency ?? 16;
+      const loadMs = opts.loadMs ?? opts.timeMs ?? (opts.quick ? 1000 : 3000);
+      const c = await SecureSessionClient.establish({ url: server.url, bootstrap: clientOptions(pki, 'mutual-certificate') });
+      for (let i = 0; i < 50; i++) await c.call(ACTION, BODY); // warm up both processes
+      let done = 0;
+      const latencies: number[] = [];
+      const until = performance.now() + loadMs;
+      const start = performance.now();
+      await Promise.all(Array.from({ length: concurrency }, async () => {
+        while (performance.now() < until) {
+          const t = performance.now();
+          const reply = await c.call(ACTION, BODY);
+          if (reply.length !== BODY.length) throw new Error('bench: the echo does not match');
+          latencies.push((performance.now() - t) * 1000);
+          done++;
+        }
+      }));
+      const elapsed = (performance.now() - start) / 1000;
+      const rps = done / elapsed;
+      const lat = median(latencies);
+      const lr = row(`session/loopback-echo/2KiB/wssc-serve-c${concurrency}`, 1e6 / rps, lat.mad / concurrency,
+        `${Math.round(rps).toLocaleString('en-US')} req/s, median latency ${(lat.median / 1000).toFixed(2)} ms, ${done} requests`, 2048);
+      rows.push(lr);
+      opts.onTask?.(lr);
+      await c.cancel();
+    } finally {
+      await server.stop();
+    }
+  }
+  return rows;
+}

@@ -16,3 +16,17 @@ export {
   type BootstrapClientOptions, type BootstrapClientState, type BootstrapMode, type BootstrapServiceOptions, type BootstrapServiceState,
   type TrustConfig, type X509Credentials,
 } from './bootstrap.js';
+export {
+  SecureSessionService, echoHandler,
+  type ApplicationHandler, type ApplicationReply, type ApplicationRequest, type SecureSessionServiceOptions, type ServiceResponse,
+} from './session-service.js';
+export { SecureSessionClient, type OpenedReply, type SecureSessionClientOptions } from './session-client.js';
+export { inProcessTransport, type Transport, type TransportResponse } from './session-transport.js';
+export { defaultCodec, SUITE_KEY_SIZE, type SessionCodec } from './session-codec.js';
+export { MemoryTokenStore, wipeSession, type MemoryTokenStoreOptions, type SessionKeyGeneration, type StoredSession, type TokenStore } from './token-store.js';
+export { MemoryReplayCache, type MemoryReplayCacheOptions, type ReplayCache } from './replay-cache.js';
+export { CookieSealer, type CookieKey } from './cookie.js';
+export {
+  DEFAULT_CLIENT_SETTINGS, DEFAULT_SERVICE_SETTINGS, clientSettings, replayTtlMs, serviceSettings, type ClientSettings, type ServiceSettings,
+} from './settings.js';
+export { SessionError } from '../errors.js';

@@ -129,3 +129,10 @@ export class SessionError extends WsscError {
 export const BOOTSTRAP_ERROR_CODES = Object.freeze([
   'CERTIFICATE_UNTRUSTED', 'ENDORSING_SIGNATURE_MISSING', 'BOOTSTRAP_MODE', 'SIGNATURE_COVERAGE', 'SIGNATURE_CONFIRMATION', 'ENCRYPTION_REQUIRED', 'ALGORITHM_SUITE',
 ] as const);
+
+/**
+ * A plug-in of `wssc/adapters` was used in a way it cannot serve (node-soap; adapters/node-soap.ts). Codes:
+ * `ENDPOINT_UNKNOWN` (no wsa:To: pass `to`), `ACTION_UNKNOWN` (no SOAP action in the HTTP headers or the envelope),
+ * `REQUEST_UNKNOWN` (a reply to a request this adapter did not protect, or whose state was already used or evicted).
+ */
+export class AdapterError extends WsscError {}

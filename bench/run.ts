@@ -3,6 +3,7 @@
 import { cpus } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { nodeSoapBenches } from './adapters/node-soap.bench.js';
 import { xmlCryptoAdapterBenches } from './adapters/xml-crypto.bench.js';
 import { c14nBenches, c14nMemory } from './c14n/exc-c14n.bench.js';
 import { crossovers } from './crypto/crossover.bench.js';
@@ -21,6 +22,7 @@ const SUITES: Array<{ name: string; run: (opts: BenchOptions, only?: (suite: str
   { name: 'dsig', run: (opts) => dsigBenches(opts) },
   { name: 'message-x509', run: (opts) => x509Benches(opts) },
   { name: 'xml-crypto', run: (opts) => xmlCryptoAdapterBenches(opts) },
+  { name: 'node-soap', run: (opts) => nodeSoapBenches(opts) },
   { name: 'message', run: (opts) => messageBenches(opts) },
   { name: 'session', run: (opts) => sessionBenches(opts) },
 ];

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { cryptoBenches } from '../../bench/crypto/providers.bench.js';
 import { dsigBenches } from '../../bench/dsig/sign-verify.bench.js';
 import { compare, table } from '../../bench/harness.js';
+import { nodeSoapBenches } from '../../bench/adapters/node-soap.bench.js';
 import { x509Benches } from '../../bench/wssc/x509.bench.js';
 import { messageBenches } from '../../bench/wssc/message.bench.js';
 import { sessionBenches } from '../../bench/wssc/session.bench.js';
@@ -58,6 +59,12 @@ describe('bench harness', () => {
   it('the X.509 per-message baseline runs end to end (mutual-certificate protect and open), after its round-trip check', async () => {
     const rows = await x509Benches(tiny, undefined, [2048]);
     assert.deepEqual(rows.map((r) => r.name), ['message/protect/2KiB/x509', 'message/unprotect/2KiB/x509']);
+    for (const r of rows) assert.ok(r.value > 0 && Number.isFinite(r.value), r.name);
+  });
+
+  it('the node-soap suite runs end to end (postProcess of WSSecurityCert, the session adapter and the X.509 adapter), after each output is opened', async () => {
+    const rows = await nodeSoapBenches(tiny, [2048]);
+    assert.deepEqual(rows.map((r) => r.name), ['wssecuritycert', 'session', 'x509'].map((impl) => `message/protect/2KiB/node-soap-${impl}`));
     for (const r of rows) assert.ok(r.value > 0 && Number.isFinite(r.value), r.name);
   });
 

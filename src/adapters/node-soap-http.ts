@@ -124,8 +124,8 @@ class HeadReader implements XmlHandler {
  * Adds the WS-Addressing headers WCF needs when the envelope lacks them (Action, MessageID, ReplyTo anonymous, To),
  * WCF's prefix and mustUnderstand on Action and To; headers already present are kept as they are.
  * SPEC: WCF dispatches on the signed wsa:Action and filters on wsa:To; the reply names the MessageID in RelatesTo.
- * PERF: the parse stops at the Body start tag (protectRequest parses and checks the whole envelope next):
- * 218 → 30 µs on node-soap's 2 KiB envelope.
+ * PERF: the parse stops at the Body start tag (protectRequest parses and checks the whole envelope next): about
+ * half the cost of a full read on node-soap's 2 KiB envelope (80 → 43 µs measured), a few % of protectRequest.
  */
 export function withAddressing(xml: string, action: string | undefined, to: string): Addressed {
   const bytes = utf8(xml);

@@ -264,6 +264,38 @@ describe('node-soap over a secure session (wssc serve)', () => {
     assert.equal(b.messageId, 'urn:mine');
     session.destroy();
   });
+
+  it('a key due for renewal starts one background renewal from postProcess; its failure goes to onRenewError', async () => {
+    let renewals = 0;
+    let fail = false;
+    const fake = {
+      needsRenewal: true,
+      protectRequest: (b: Uint8Array) => b,
+      openReply: () => assert.fail('not called'),
+      renew: () => (renewals++, fail ? Promise.reject(new SessionError('TRANSPORT', 'down')) : new Promise<void>((r) => setTimeout(r, 20))),
+      cancel: async () => {},
+      destroy: () => {},
+    };
+    const errors: unknown[] = [];
+    const security = nodeSoapSecurity(fake, { to: 'https://svc/', onRenewError: (e) => errors.push(e) });
+    const xml = '<soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope"><soap:Body/></soap:Envelope>';
+    for (let i = 0; i < 3; i++) {
+      security.addHeaders({ SOAPAction: 'urn:a' });
+      security.postProcess(xml, 'soap');
+    }
+    assert.equal(renewals, 1, 'one renewal in flight at a time');
+    await new Promise((r) => setTimeout(r, 40));
+    fail = true;
+    security.addHeaders({ SOAPAction: 'urn:a' });
+    security.postProcess(xml, 'soap');
+    await new Promise((r) => setTimeout(r, 10));
+    assert.equal(renewals, 2);
+    assert.ok(errors[0] instanceof SessionError);
+    const manual = nodeSoapSecurity(fake, { to: 'https://svc/', autoRenew: false });
+    manual.addHeaders({ SOAPAction: 'urn:a' });
+    manual.postProcess(xml, 'soap');
+    assert.equal(renewals, 2);
+  });
 });
 
 describe('node-soap over X.509 per-message protection (in-test service)', () => {

@@ -218,7 +218,8 @@ export function fetchSender(options: FetchSenderOptions = {}): NodeSoapHttpClien
       }
       const timeout = exoptions?.['timeout'];
       const signals = [exoptions?.['signal'] as AbortSignal | undefined, typeof timeout === 'number' && timeout > 0 ? AbortSignal.timeout(timeout) : undefined].filter((s) => s !== undefined);
-      const init: RequestInit = { ...options.init, headers: { ...(options.init?.headers as Record<string, string> | undefined), ...headers } };
+      const base = options.init?.headers === undefined ? {} : Object.fromEntries(new Headers(options.init.headers).entries());
+      const init: RequestInit = { ...options.init, headers: { ...base, ...headers } };
       if (data === null || data === undefined) init.method = 'GET';
       else {
         init.method = 'POST';

@@ -87,6 +87,9 @@ class Refusal {
 
 const refuse = (fault: ServiceFault, cause: unknown): Refusal => new Refusal(fault, cause);
 
+/** A token store or replay cache failure: ServerTooBusy when it may pass (the client retries), else Receiver. */
+const storeFault = (err: unknown): ServiceFault => (err instanceof SessionError && err.retry ? 'server-too-busy' : 'receiver');
+
 /** Thrown through the codec when a token must first be fetched from an async store. */
 const NEED_FETCH = Symbol('need-fetch');
 
@@ -249,9 +252,13 @@ export class SecureSessionService {
   ): Promise<ServiceResponse> {
     const s = this.settings;
     // SECURITY: a replayed RST would only cost us RSA work and a pending slot, but WCF checks it too.
-    if (s.detectReplays && !(await this.replayCache.checkAndAdd(opened.state.signatureValue, replayTtlMs(s)))) {
-      throw refuse('invalid-security', new SessionError('REPLAY', 'a replayed RST'));
+    let fresh = true;
+    try {
+      if (s.detectReplays) fresh = await this.replayCache.checkAndAdd(opened.state.signatureValue, replayTtlMs(s));
+    } catch (err) {
+      throw refuse(storeFault(err), err);
     }
+    if (!fresh) throw refuse('invalid-security', new SessionError('REPLAY', 'a replayed RST'));
     let issued: ReturnType<typeof issueSessionKey>;
     try {
       issued = issueSessionKey(rst, { mode: this.#opts.entropyMode ?? 'combined', keySize: SUITE_KEY_SIZE[this.#suite], provider: this.#provider });
@@ -280,7 +287,12 @@ export class SecureSessionService {
       cookie = this.#sealer.seal(session);
       issued.key.fill(0);
     } else {
-      await this.store.set(session, this.#ttl(session, now));
+      try {
+        await this.store.set(session, this.#ttl(session, now));
+      } catch (err) {
+        issued.key.fill(0);
+        throw refuse(storeFault(err), err);
+      }
       this.#pending.set(identifier, now + s.inactivityTimeoutMs);
     }
     const token = { version, identifier, id: `uuid-${globalThis.crypto.randomUUID()}-1`, ...(cookie === undefined ? {} : { cookie }) };
@@ -385,13 +397,21 @@ export class SecureSessionService {
         if (r.missing === undefined) throw err;
         // An async store: fetch the session the message names, then verify again (one retry).
         const id = r.missing;
-        r.fetched.set(id, await this.store.get(id));
+        let fetched: StoredSession | undefined;
+        try {
+          fetched = await this.store.get(id);
+        } catch (e) {
+          // A store that cannot answer (a shared store unreachable) is not an unknown token: the client may retry.
+          throw refuse(storeFault(e), e);
+        }
+        r.fetched.set(id, fetched);
         delete r.missing;
         delete r.session;
         delete r.token;
         msg = this.#unprotect(request, r, now);
       }
     } catch (err) {
+      if (err instanceof Refusal) throw err;
       if (r.missing !== undefined) throw refuse('bad-context-token', err);
       if (err instanceof TokenError && err.code === 'UNKNOWN_TOKEN') throw refuse('bad-context-token', err);
       throw refuse('invalid-security', err);
@@ -448,7 +468,7 @@ export class SecureSessionService {
       try {
         fresh = await this.replayCache.checkAndAdd(msg.signatureValue, replayTtlMs(s));
       } catch (err) {
-        throw refuse(err instanceof SessionError && err.retry ? 'server-too-busy' : 'receiver', err);
+        throw refuse(storeFault(err), err);
       }
       if (!fresh) throw refuse('invalid-security', new SessionError('REPLAY', 'a replayed message (its signature value was seen before)'));
     }
@@ -565,7 +585,7 @@ export class SecureSessionService {
       try {
         await this.store.delete(session.identifier);
       } catch (err) {
-        throw refuse('receiver', err);
+        throw refuse(storeFault(err), err);
       }
     }
     void now;

@@ -13,6 +13,7 @@ import { x509Benches } from './wssc/x509.bench.js';
 import { pivotTable, table, type BenchOptions, type Row } from './harness.js';
 import { messageBenches } from './wssc/message.bench.js';
 import { sessionBenches } from './wssc/session.bench.js';
+import { redisBenches } from './wssc/redis.bench.js';
 import { writeReport, type Environment } from './report.js';
 
 /** Every suite, in report order: core primitives, canonicalization, signatures, session messages, set-up, service. */
@@ -25,6 +26,8 @@ const SUITES: Array<{ name: string; run: (opts: BenchOptions, only?: (suite: str
   { name: 'node-soap', run: (opts) => nodeSoapBenches(opts) },
   { name: 'message', run: (opts) => messageBenches(opts) },
   { name: 'session', run: (opts) => sessionBenches(opts) },
+  // Skips itself (a note on stderr) when redis-server is not installed.
+  { name: 'redis', run: (opts) => redisBenches(opts) },
 ];
 
 export const BENCH_USAGE = 'wssc bench [--quick] [--json] [--out DIR] [--only SUITE,…] [--pivot] [--crossover]';

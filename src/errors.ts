@@ -136,3 +136,11 @@ export const BOOTSTRAP_ERROR_CODES = Object.freeze([
  * `REQUEST_UNKNOWN` (a reply to a request this adapter did not protect, or whose state was already used or evicted).
  */
 export class AdapterError extends WsscError {}
+
+/**
+ * A shared (Redis) token store or replay cache cannot be set up (src/wssc/redis-store.ts). Codes:
+ * `REDIS_CLIENT_MISSING` (the optional dependency `@redis/client` is not installed), `STORE_URL` (not a
+ * `redis://` or `rediss://` URL), `STORE_KEY` (no store key, or one shorter than 32 bytes). Failures at run time
+ * (Redis unreachable, a timeout) are SessionError `STORE` with `retry: true`.
+ */
+export class StoreConfigError extends WsscError {}

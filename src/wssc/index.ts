@@ -30,3 +30,9 @@ export {
   DEFAULT_CLIENT_SETTINGS, DEFAULT_SERVICE_SETTINGS, clientSettings, replayTtlMs, serviceSettings, type ClientSettings, type ServiceSettings,
 } from './settings.js';
 export { SessionError } from '../errors.js';
+export {
+  DEFAULT_REDIS_PREFIX, DEFAULT_REDIS_TIMEOUT_MS, RedisConnection, RedisReplayCache, RedisTokenStore, createRedisStores, loadRedisClient, parseRedisUrl,
+  type RedisCommander, type RedisConnectionOptions, type RedisReplayCacheOptions, type RedisStoresOptions, type RedisTokenStoreOptions,
+} from './redis-store.js';
+export { StoreSealer } from './redis-seal.js';
+export { StoreConfigError } from '../errors.js';

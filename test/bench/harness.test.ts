@@ -9,6 +9,8 @@ import { nodeSoapBenches } from '../../bench/adapters/node-soap.bench.js';
 import { x509Benches } from '../../bench/wssc/x509.bench.js';
 import { messageBenches } from '../../bench/wssc/message.bench.js';
 import { sessionBenches } from '../../bench/wssc/session.bench.js';
+import { redisBenches } from '../../bench/wssc/redis.bench.js';
+import { NO_REDIS } from '../wssc/redis-helpers.js';
 
 const tiny = { quick: true, timeMs: 5 };
 
@@ -76,5 +78,14 @@ describe('bench harness', () => {
     ]);
     for (const r of rows) assert.ok(r.value > 0 && Number.isFinite(r.value), r.name);
     assert.match(rows[3]!.extra, /req\/s/);
+  });
+  it('the farm suite runs end to end (replay check in memory and on Redis, wssc serve --store redis:// with 1 and 3 processes)', { skip: NO_REDIS }, async () => {
+    const rows = await redisBenches({ ...tiny, loadMs: 300, concurrency: 4 });
+    assert.deepEqual(rows.map((r) => r.name), [
+      'replay/check-and-add/20B/memory', 'replay/check-and-add/20B/redis', 'replay/check-and-add/20B/redis-pipelined-c16',
+      'farm/loopback-echo/2KiB/redis-1-node-c4', 'farm/loopback-echo/2KiB/redis-3-nodes-c4',
+    ]);
+    for (const r of rows) assert.ok(r.value > 0 && Number.isFinite(r.value), r.name);
+    assert.match(rows[4]!.extra, /req\/s/);
   });
 });

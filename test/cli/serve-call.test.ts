@@ -140,7 +140,7 @@ describe('wssc serve / wssc call over loopback', () => {
     await server.stop();
   });
 
-  it('refuses --store redis:// for now (usage error), and session tokens do not cross processes', async () => {
+  it('refuses --store redis:// without a store key (usage error), and session tokens do not cross processes without a shared store', async () => {
     const r = await call(['http://127.0.0.1:1/', ...clientArgs, bodyFile]);
     assert.equal(r.code, 1, 'connection refused is a failed call');
     const s = spawn(process.execPath, [bin, 'serve', '--cert-file', files.serviceCert, '--private-key-file', files.serviceKey, '--store', 'redis://127.0.0.1:6379'], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -148,7 +148,7 @@ describe('wssc serve / wssc call over loopback', () => {
     s.stderr.on('data', (d: Buffer) => void (err += d.toString()));
     const code = await new Promise<number | null>((res) => s.on('exit', res));
     assert.equal(code, 2);
-    assert.match(err, /not available yet/);
+    assert.match(err, /--store needs --store-key-file/);
     const [a, b] = [await serve(['--port', '0', '--client-ca-file', files.ca]), await serve(['--port', '0', '--client-ca-file', files.ca])];
     const two = await call([`${a.url},${b.url}`, ...clientArgs, '--count', '2', bodyFile]);
     assert.equal(two.code, 1);

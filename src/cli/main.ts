@@ -59,7 +59,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   },
   serve: {
     run: serveCommand,
-    usage: 'wssc serve [--port N] [--host H] --cert-file PEM --private-key-file PEM [--client-ca-file PEM] [--trust13] [--cookie-key-file F] [--store redis://HOST:PORT[/DB]]',
+    usage: 'wssc serve [--port N] [--host H] --cert-file PEM --private-key-file PEM [--client-ca-file PEM] [--trust13] [--cookie-key-file F] [--store redis://HOST:PORT[/DB] --store-key-file F [--store-prefix P] [--store-timeout MS]]',
   },
   call: {
     run: callCommand,

@@ -1,14 +1,15 @@
 // WSS 1.1 SOAP Message Security §8-§9 under derived keys (WS-SC 1.3 §7): the symmetric protection the X.509 bootstrap applies and checks.
 // Private to bootstrap.ts: both directions of the RST/RSTR exchange sign and encrypt with two DerivedKeyTokens over one base key.
 import type { CryptoProvider } from '../crypto/provider.js';
-import { DIGEST, DSIG_NAMESPACE } from '../dsig/algorithms.js';
-import { decodeBase64 } from '../dsig/base64.js';
+import { canonicalize } from '../c14n/canonicalize.js';
+import { C14N, DIGEST, DSIG_NAMESPACE, SIGNATURE, signatureInfo } from '../dsig/algorithms.js';
+import { decodeBase64, encodeBase64 } from '../dsig/base64.js';
 import { signXml } from '../dsig/sign.js';
 import { elementChildren, type TreeElement } from '../dsig/tree.js';
 import { verifySignature, type VerificationResult } from '../dsig/verify.js';
 import { EncryptionError, SignatureError, WsSecurityError } from '../errors.js';
 import { addAttributesEdit, applyEdits, type Edit } from '../soap/splice.js';
-import { contentRange } from '../xml/splice.js';
+import { concat, contentRange } from '../xml/splice.js';
 import type { NamespaceSnapshot } from '../soap/scope.js';
 import { WSSE_NAMESPACE } from '../wss/namespaces.js';
 import {
@@ -44,8 +45,11 @@ export interface ProtectPlan {
   /** Tokens before the DKTs (the EncryptedKey) and after them (the client's BinarySecurityToken, SignatureConfirmations). */
   before?: (allocate: () => string, scope: NamespaceSnapshot) => SecurityItem[];
   after?: (allocate: () => string, scope: NamespaceSnapshot) => { items: SecurityItem[]; signed: string[] };
-  /** The endorsing signature: an RSA key over the primary signature, KeyInfo a reference to the certificate token. */
-  endorse?: () => { privateKey: import('node:crypto').KeyObject; keyInfo: TokenReference };
+  /**
+   * The endorsing signature over the primary signature, KeyInfo a reference to the certificate token: made by
+   * protectWithDerivedKeys with `privateKey`, or by whoever drives protectWithDerivedKeysSteps (an async RSA signer).
+   */
+  endorse?: () => { privateKey?: import('node:crypto').KeyObject; keyInfo: TokenReference };
   clock: Clock;
   ttlMs: number;
   provider: CryptoProvider;
@@ -71,6 +75,16 @@ export function signatureValueOf(part: { tree: TreeElement }): Uint8Array {
 
 const isSecurity = (el: { depth: number; uri: string; local: string }): boolean => el.depth === 3 && el.uri === WSSE_NAMESPACE && el.local === 'Security';
 
+/** Where the protection needs an RSA signature: the endorsing Signature over the primary one (Id `id`) of `bytes`. */
+export interface EndorseRequest {
+  readonly kind: 'endorse';
+  readonly bytes: Uint8Array;
+  readonly id: string;
+  readonly keyInfo: TokenReference;
+  readonly suite: AlgorithmSuite;
+  readonly provider: CryptoProvider;
+}
+
 /**
  * Protects an envelope as WCF's symmetric binding over an X.509 protection token does (protocol.md §5.1, §5.3):
  * Timestamp, [EncryptedKey], signing DKT, encryption DKT, [BinarySecurityToken, SignatureConfirmation…], then the
@@ -78,6 +92,18 @@ const isSecurity = (el: { depth: number; uri: string; local: string }): boolean 
  * encrypt-sign: primary Signature, ReferenceList, [endorsing Signature]. The Body content is always encrypted.
  */
 export function protectWithDerivedKeys(envelope: Uint8Array, plan: ProtectPlan): Protected {
+  return runSteps(protectWithDerivedKeysSteps(envelope, plan), (req) => {
+    const privateKey = plan.endorse?.().privateKey;
+    if (privateKey === undefined) throw new RangeError('an endorsing signature without a private key');
+    return endorseSync(req, privateKey);
+  });
+}
+
+/**
+ * protectWithDerivedKeys as steps: yields an EndorseRequest when the plan endorses and takes the endorsed message
+ * back, so that the RSA signature can be made asynchronously (WebCrypto) between the symmetric steps.
+ */
+export function* protectWithDerivedKeysSteps(envelope: Uint8Array, plan: ProtectPlan): Generator<EndorseRequest, Protected, Uint8Array> {
   const { suite, version, provider } = plan;
   let sign: DerivedKeyToken | undefined;
   let enc: DerivedKeyToken | undefined;
@@ -139,17 +165,7 @@ export function protectWithDerivedKeys(envelope: Uint8Array, plan: ProtectPlan):
     if (plan.endorse !== undefined) {
       const endorse = plan.endorse();
       bytes = applyEdits(bytes, [addAttributesEdit(bytes, primary.el.byteStart, ` Id="${sigId}"`)]);
-      bytes = signXml(bytes, {
-        key: { kind: 'rsa', privateKey: endorse.privateKey },
-        algorithm: suite.asymmetricSignature,
-        digest: suite.digest,
-        references: [{ id: sigId }],
-        parent: { select: isSecurity },
-        position: 'last',
-        prefix: '',
-        keyInfo: tokenReferenceXml(endorse.keyInfo),
-        provider,
-      });
+      bytes = yield { kind: 'endorse', bytes, id: sigId, keyInfo: endorse.keyInfo, suite, provider };
     }
     if (plan.order === 'sign-encrypt') {
       const secure = readSecurity(bytes);
@@ -173,6 +189,84 @@ export function protectWithDerivedKeys(envelope: Uint8Array, plan: ProtectPlan):
     signKey.fill(0);
     encKey.fill(0);
   }
+}
+
+/** Drives steps to the end, answering each synchronously; an answer that throws ends the steps (their `finally` wipes keys). */
+export function runSteps<S, R>(steps: Generator<S, R, Uint8Array>, answer: (step: S) => Uint8Array): R {
+  let r = steps.next();
+  while (r.done !== true) {
+    let out: Uint8Array;
+    try {
+      out = answer(r.value);
+    } catch (err) {
+      steps.return(undefined as R);
+      throw err;
+    }
+    r = steps.next(out);
+  }
+  return r.value;
+}
+
+/** runSteps with asynchronous answers. */
+export async function runStepsAsync<S, R>(steps: Generator<S, R, Uint8Array>, answer: (step: S) => Promise<Uint8Array>): Promise<R> {
+  let r = steps.next();
+  while (r.done !== true) {
+    let out: Uint8Array;
+    try {
+      out = await answer(r.value);
+    } catch (err) {
+      steps.return(undefined as R);
+      throw err;
+    }
+    r = steps.next(out);
+  }
+  return r.value;
+}
+
+/** The endorsing Signature: last in the Security header, default ds namespace (as WCF writes it), one reference. */
+function endorseOptions(req: EndorseRequest) {
+  return {
+    algorithm: req.suite.asymmetricSignature,
+    digest: req.suite.digest,
+    references: [{ id: req.id }],
+    parent: { select: isSecurity },
+    position: 'last' as const,
+    prefix: '',
+    keyInfo: tokenReferenceXml(req.keyInfo),
+    provider: req.provider,
+  };
+}
+
+/** The endorsing signature made with node:crypto (signXml). */
+export function endorseSync(req: EndorseRequest, privateKey: import('node:crypto').KeyObject): Uint8Array {
+  return signXml(req.bytes, { key: { kind: 'rsa', privateKey }, ...endorseOptions(req) });
+}
+
+/**
+ * The endorsing signature made with an asynchronous RSA signer over the canonical SignedInfo: the same bytes
+ * signXml writes with the same options (XMLDSig 1.1 §3.1.2: one exc-c14n reference to the primary Signature).
+ * SPEC: the Signature lands in the Security header, outside the primary Signature: no enveloped-signature transform.
+ */
+export async function endorseAsync(req: EndorseRequest, sign: (hash: 'sha1' | 'sha256', canonicalSignedInfo: Uint8Array) => Promise<Uint8Array>): Promise<Uint8Array> {
+  const o = endorseOptions(req);
+  const target = securityPartsOfParsed(req.bytes).find((p) => p.kind === 'signature' && p.id === req.id);
+  if (target === undefined) throw new SignatureError('REFERENCE_UNRESOLVED', `no Signature with Id ${req.id} in the Security header`);
+  const digest = o.provider.digest(o.digest, canonicalize(req.bytes, { select: (el) => el.byteStart === target.el.byteStart }));
+  const open = `<Signature xmlns="${DSIG_NAMESPACE}">`;
+  const signedInfo =
+    `<SignedInfo><CanonicalizationMethod Algorithm="${C14N.exclusive}"></CanonicalizationMethod>` +
+    `<SignatureMethod Algorithm="${SIGNATURE[o.algorithm]}"></SignatureMethod>` +
+    `<Reference URI="#${req.id}"><Transforms><Transform Algorithm="${C14N.exclusive}"></Transform></Transforms>` +
+    `<DigestMethod Algorithm="${DIGEST[o.digest]}"></DigestMethod><DigestValue>${encodeBase64(digest)}</DigestValue></Reference></SignedInfo>`;
+  const enc = new TextEncoder();
+  // SPEC: Exc-C14N of SignedInfo depends only on the namespaces it uses, all declared on the Signature: canonical standalone.
+  const canonical = canonicalize(enc.encode(`${open}${signedInfo}</Signature>`), { select: (el) => el.uri === DSIG_NAMESPACE && el.local === 'SignedInfo' });
+  const value = await sign(signatureInfo(o.algorithm).hash as 'sha1' | 'sha256', canonical);
+  const signature = `${open}${signedInfo}<SignatureValue>${encodeBase64(value)}</SignatureValue><KeyInfo>${o.keyInfo}</KeyInfo></Signature>`;
+  const security = readSecurity(req.bytes).security!.header.el;
+  let at = security.byteEnd - 1;
+  while (req.bytes[at] !== 0x3c) at--; // the end tag `</name S?>` holds no other '<'
+  return concat(req.bytes.subarray(0, at), enc.encode(signature), req.bytes.subarray(at));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

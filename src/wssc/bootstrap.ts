@@ -15,16 +15,21 @@ import { DEFAULT_SKEW_MS, DEFAULT_TTL_MS } from '../wss/timestamp.js';
 import { localId, parseTokenReference, thumbprintReference, tokenReferenceXml, x509Reference } from '../wss/token-reference.js';
 import { certificateDer, subjectKeyIdentifier, thumbprintSha1 } from '../wss/x509.js';
 import { decodeCipherValue } from '../xenc/bytes.js';
-import { buildEncryptedKey, unwrapParsedKey } from '../xenc/encrypted-key.js';
+import { unwrapParsedKey, wrapKey } from '../xenc/encrypted-key.js';
 import { parseEncryptedKey } from '../xenc/structure.js';
 import { DecryptionError } from '../errors.js';
-import { openWithDerivedKeys, protectWithDerivedKeys, signatureValueOf as signatureValueOfPart, type OpenContext, type ProtectionOrder } from './bootstrap-message.js';
+import {
+  endorseAsync, endorseSync, openWithDerivedKeys, protectWithDerivedKeys, protectWithDerivedKeysSteps, runSteps, runStepsAsync,
+  signatureValueOf as signatureValueOfPart, type EndorseRequest, type OpenContext, type ProtectionOrder,
+} from './bootstrap-message.js';
+import { defaultRsa, encryptedKeyXml, readRsaCertificate, rsaSigningKey, type RsaBackend, type RsaSigningKey } from './bootstrap-rsa.js';
 import { algorithmSuite, type AlgorithmSuite, type SuiteName } from './suites.js';
 import { checkRsaKey, checkTrusted, nodeCrypto, prepareTrust, type PreparedTrust, type TrustConfig } from './bootstrap-trust.js';
 import { BASE64_ENCODING_TYPE, type ParsedScTokenReference } from './token-reference.js';
 import { WSSC_13, WSSC_FEB2005, wsscVersion, type WsscVersion, type WsscVersionName } from './versions.js';
 
 export type { TrustConfig } from './bootstrap-trust.js';
+export { nodeRsa, webCryptoRsa, type RsaBackend, type RsaHash, type RsaSigningKey } from './bootstrap-rsa.js';
 
 export type BootstrapMode = 'mutual-certificate' | 'anonymous-for-certificate';
 
@@ -54,6 +59,8 @@ export interface BootstrapClientOptions {
   /** Lifetime of the request's Timestamp (default 5 min). */
   timestampTtlMs?: number;
   provider?: CryptoProvider;
+  /** RSA for protectBootstrapRequestAsync (default: node:crypto where it exists, else WebCrypto). */
+  rsa?: RsaBackend;
 }
 
 export interface BootstrapServiceOptions {
@@ -203,6 +210,40 @@ function prepareService(options: BootstrapServiceOptions): PreparedService {
   return p;
 }
 
+interface PortableClient {
+  suite: AlgorithmSuite;
+  serviceDer: Uint8Array;
+  clientDer: Uint8Array | undefined;
+  clientKey: RsaSigningKey | undefined;
+}
+
+const portableClients = new WeakMap<BootstrapClientOptions, PortableClient>();
+
+/** prepareClient without node:crypto: the certificates walked as DER, the key checked as PKCS#8 (async path). */
+function preparePortableClient(options: BootstrapClientOptions): PortableClient {
+  let p = portableClients.get(options);
+  if (p !== undefined) return p;
+  if (options.mode !== 'mutual-certificate' && options.mode !== 'anonymous-for-certificate') throw new RangeError(`unknown bootstrap mode ${String(options.mode)}`);
+  // SPEC: WCF accepts asymmetric keys of 1024 to 4096 bits (protocol.md §3), as checkRsaKey.
+  const sized = (bits: number, what: string): void => {
+    if (bits < 1024 || bits > 4096) throw new WsSecurityError('CERTIFICATE_UNTRUSTED', `the ${what} key is not an RSA key of 1024 to 4096 bits`);
+  };
+  const service = readRsaCertificate(options.serviceCertificate, 'service');
+  sized(service.key.modulusBits, 'service certificate');
+  let clientDer: Uint8Array | undefined;
+  let clientKey: RsaSigningKey | undefined;
+  if (options.mode === 'mutual-certificate') {
+    if (options.client === undefined) throw new RangeError('mutual-certificate needs the client credentials');
+    const client = readRsaCertificate(options.client.certificate, 'client');
+    clientDer = client.der;
+    clientKey = rsaSigningKey(options.client.privateKey, 'client');
+    sized(client.key.modulusBits, 'client certificate');
+  }
+  p = { suite: algorithmSuite(options.suite ?? 'basic256'), serviceDer: service.der, clientDer, clientKey };
+  portableClients.set(options, p);
+  return p;
+}
+
 const TRUST13 = new TextEncoder().encode(WSSC_13.trust);
 
 /** The WS-Trust version of an envelope: 1.3 when its bytes hold the 1.3 namespace, else Feb 2005. */
@@ -230,48 +271,74 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
  * service certificate (RSA-OAEP-MGF1P, KeyInfo ThumbprintSHA1), two DKTs over it, the Timestamp, the WS-A headers
  * and the Body signed with HMAC (signing DKT), the Body content and the signature encrypted (encryption DKT); in
  * mutual-certificate mode the client certificate (BinarySecurityToken) endorses the primary signature with RSA.
+ * RSA through node:crypto, synchronously; protectBootstrapRequestAsync runs anywhere (WebCrypto).
  * @throws RangeError for unusable options; the lower layers' typed errors for an unacceptable envelope.
  */
 export function protectBootstrapRequest(envelope: Uint8Array, options: BootstrapClientOptions): { message: Uint8Array; state: BootstrapClientState } {
   const p = prepareClient(options);
+  return runSteps(requestSteps(envelope, options, p), (step) => (step.kind === 'wrap' ? wrapKey(step.key, p.servicePublic) : endorseSync(step, p.clientPrivate!)));
+}
+
+/**
+ * protectBootstrapRequest with the RSA operations awaited through `options.rsa` (default: node:crypto where it
+ * exists, else WebCrypto), and the certificates and key read without node:crypto: the browser's and edge
+ * runtimes' path. The state opens the response with openBootstrapResponse as usual.
+ * @throws RangeError for unusable options; WsSecurityError `CERTIFICATE_UNTRUSTED` for a key outside 1024–4096 bits;
+ *   EncryptionError / SignatureError `KEY_UNUSABLE` from the RSA backend; the lower layers' typed errors.
+ */
+export async function protectBootstrapRequestAsync(envelope: Uint8Array, options: BootstrapClientOptions): Promise<{ message: Uint8Array; state: BootstrapClientState }> {
+  const p = preparePortableClient(options);
+  const rsa = options.rsa ?? defaultRsa();
+  return runStepsAsync(requestSteps(envelope, options, p), (step) =>
+    step.kind === 'wrap' ? rsa.oaepWrap(p.serviceDer, step.key) : endorseAsync(step, (hash, data) => rsa.sign(hash, p.clientKey!, data)));
+}
+
+type RequestStep = { readonly kind: 'wrap'; readonly key: Uint8Array } | EndorseRequest;
+
+/** The request, in steps that leave the two RSA operations (wrap the key; endorse) to the caller. */
+function* requestSteps(
+  envelope: Uint8Array, options: BootstrapClientOptions, p: { suite: AlgorithmSuite; serviceDer: Uint8Array; clientDer: Uint8Array | undefined },
+): Generator<RequestStep, { message: Uint8Array; state: BootstrapClientState }, Uint8Array> {
   const provider = options.provider ?? auto;
   const suite = p.suite;
   const version = options.version === undefined ? versionOf(envelope) : wsscVersion(options.version);
   const clock = clockOf(options.clock);
   const order = options.order ?? 'sign-encrypt';
   const key = provider.randomBytes(suite.keySize / 8);
-  let keySha1 = '';
-  let ekId = '';
-  let bstId: string | undefined;
-  const { bytes, signatureValues } = protectWithDerivedKeys(envelope, {
-    suite, version, order, provider, baseKey: key, clock, ttlMs: options.timestampTtlMs ?? DEFAULT_TTL_MS,
-    before: (allocate) => {
-      ekId = allocate();
-      const ek = buildEncryptedKey({
-        recipient: p.servicePublic, key, id: ekId, prefix: 'e', provider,
+  let kept = false;
+  try {
+    const wrapped = yield { kind: 'wrap', key };
+    const keySha1 = encodeBase64(provider.digest('sha1', wrapped));
+    let ekId = '';
+    let bstId: string | undefined;
+    const { bytes, signatureValues } = yield* protectWithDerivedKeysSteps(envelope, {
+      suite, version, order, provider, baseKey: key, clock, ttlMs: options.timestampTtlMs ?? DEFAULT_TTL_MS,
+      before: (allocate) => {
+        ekId = allocate();
         // SPEC: protocol.md §5.3: the service certificate is never sent, only named by its thumbprint.
-        keyInfo: tokenReferenceXml(thumbprintReference(p.serviceDer)),
-      });
-      keySha1 = encodeBase64(provider.digest('sha1', ek.wrapped));
-      return [{ kind: 'encrypted-key', xml: ek.xml }];
-    },
-    // SPEC: protocol.md §5.3: the DKTs name the EncryptedKey of the same message by its Id.
-    baseReference: () => ({ kind: 'reference', uri: `#${ekId}`, valueType: ENCRYPTED_KEY_VALUE_TYPE }),
-    ...(options.mode === 'mutual-certificate'
-      ? {
-          after: (allocate: () => string, scope: import('../soap/scope.js').NamespaceSnapshot) => {
-            bstId = allocate();
-            return { items: [{ kind: 'binary-security-token' as const, xml: x509TokenXml(p.clientDer!, bstId, scope) }], signed: [] };
-          },
-          endorse: () => ({ privateKey: p.clientPrivate!, keyInfo: x509Reference(bstId!) }),
-        }
-      : {}),
-  });
-  const state: BootstrapClientState = { mode: options.mode, version, suite: suite.name };
-  clientSecrets.set(state, {
-    key, keySha1, signatureValues, clock, skewMs: options.skewMs ?? DEFAULT_SKEW_MS, maxAgeMs: options.timestampTtlMs ?? DEFAULT_TTL_MS, provider, order,
-  });
-  return { message: bytes, state };
+        return [{ kind: 'encrypted-key', xml: encryptedKeyXml(wrapped, ekId, tokenReferenceXml(thumbprintReference(p.serviceDer))) }];
+      },
+      // SPEC: protocol.md §5.3: the DKTs name the EncryptedKey of the same message by its Id.
+      baseReference: () => ({ kind: 'reference', uri: `#${ekId}`, valueType: ENCRYPTED_KEY_VALUE_TYPE }),
+      ...(options.mode === 'mutual-certificate'
+        ? {
+            after: (allocate: () => string, scope: import('../soap/scope.js').NamespaceSnapshot) => {
+              bstId = allocate();
+              return { items: [{ kind: 'binary-security-token' as const, xml: x509TokenXml(p.clientDer!, bstId, scope) }], signed: [] };
+            },
+            endorse: () => ({ keyInfo: x509Reference(bstId!) }),
+          }
+        : {}),
+    });
+    const state: BootstrapClientState = { mode: options.mode, version, suite: suite.name };
+    clientSecrets.set(state, {
+      key, keySha1, signatureValues, clock, skewMs: options.skewMs ?? DEFAULT_SKEW_MS, maxAgeMs: options.timestampTtlMs ?? DEFAULT_TTL_MS, provider, order,
+    });
+    kept = true;
+    return { message: bytes, state };
+  } finally {
+    if (!kept) key.fill(0);
+  }
 }
 
 const confirmationError = (m: string): WsSecurityError => new WsSecurityError('SIGNATURE_CONFIRMATION', m);

@@ -5,6 +5,7 @@ import { SessionError, WsSecurityError } from '../errors.js';
 import { fetchTransport } from '../http/fetch-transport.js';
 import type { SoapVersion } from '../soap/namespaces.js';
 import { checkTimestamp } from '../wss/timestamp.js';
+import { protectBootstrapRequestAsync } from './bootstrap.js';
 import { MemoryReplayCache } from './replay-cache.js';
 import { defaultCodec, SUITE_KEY_SIZE, type BootstrapClientOptions, type SessionCodec, type SessionToken, type SuiteName, type TokenLookup } from './session-codec.js';
 import { bodyScope, buildEnvelope, newMessageId, readEnvelope, readFault, soapHttpHeaders } from './session-envelope.js';
@@ -194,7 +195,8 @@ export class SecureSessionClient {
     const messageId = newMessageId();
     const env = buildEnvelope({ soap: this.#soap, action: v.actions.issue, messageId, to: this.#to, body: rst });
     const bootstrap: BootstrapClientOptions = { suite: this.suite, clock: this.#clock, provider: this.#provider, ...this.#opts.bootstrap };
-    const { message, state } = this.#codec.protectBootstrapRequest(env, bootstrap);
+    // The default codec's RSA is awaited (WebCrypto where node:crypto is absent: browsers, edge runtimes).
+    const { message, state } = this.#codec === defaultCodec() ? await protectBootstrapRequestAsync(env, bootstrap) : this.#codec.protectBootstrapRequest(env, bootstrap);
     // The token is issued by the first service; later calls go round-robin.
     let res: TransportResponse;
     try {

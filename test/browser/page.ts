@@ -1,10 +1,14 @@
-// The in-browser test page: known answers, WebCrypto differentials, c14n vectors and XML-DSig round trips, run
-// against the browser bundle of wssc (Web APIs only). Results go to window.__wsscResults and into the page.
+// The in-browser test page: known answers, WebCrypto differentials, c14n vectors, XML-DSig and XML-Enc round trips,
+// session messages both ways with Node, and full WS-SecureConversation sessions against `wssc serve` (RSA through
+// WebCrypto), run against the browser bundle of wssc (Web APIs only). Results go to window.__wsscResults and into the page.
 import { canonicalize } from '../../src/c14n/index.js';
 import { init, js, wasm, type CryptoProvider } from '../../src/crypto/index.js';
 import { signXml, verifySignature } from '../../src/dsig/index.js';
+import { SecureSessionClient, protectMessage, unprotectMessage, type BootstrapClientOptions, type WsscVersionName } from '../../src/index.js';
+import { buildEnvelope } from '../../src/wssc/session-envelope.js';
+import { decryptXml, encryptXml } from '../../src/xenc/index.js';
 import type { XmlElement } from '../../src/xml/events.js';
-import { CROSS_KEY } from './cross-key.js';
+import { CROSS_KEY, CROSS_SESSION, ECHO_ACTION, echoBody, resolveCrossSession } from './cross-key.js';
 
 interface CaseResult { name: string; ok: boolean; detail?: string }
 
@@ -139,6 +143,105 @@ async function signatures(): Promise<void> {
   });
 }
 
+const ENC_DOC = `<Order xmlns="urn:test"><Customer>Ada</Customer><Card Id="card"><Number>4111 1111 1111 1111</Number><Name>é €</Name></Card></Order>`;
+
+async function encryption(): Promise<void> {
+  await check('xenc: encryptXml / decryptXml round trip (element and content, AES-128/256-CBC); a changed byte is refused', () => {
+    for (const [key, content] of [[wasm.randomBytes(32), false], [wasm.randomBytes(16), true]] as const) {
+      const encrypted = encryptXml(enc.encode(ENC_DOC), { key, target: { id: 'card' }, content, id: 'ed1' });
+      const wire = dec.decode(encrypted);
+      expect(!wire.includes('4111') && wire.includes('EncryptedData'), 'the card number is encrypted');
+      const out = decryptXml(encrypted, { key });
+      expect(dec.decode(out.document) === ENC_DOC, `decrypted: ${dec.decode(out.document)}`);
+      const bent = enc.encode(wire.replace(/(<xenc:CipherValue>)(.)/, (_m, a: string, c: string) => a + (c === 'A' ? 'B' : 'A')));
+      let refused = false;
+      try {
+        decryptXml(bent, { key });
+      } catch (err) {
+        refused = (err as { code?: string }).code === 'DECRYPTION_FAILED';
+      }
+      expect(refused, 'a changed CipherValue must fail with the one DecryptionError');
+    }
+  });
+}
+
+/** An application request of the cross-check session, protected here with protectMessage. */
+function protectInBrowser(text: string): Uint8Array {
+  const env = buildEnvelope({ soap: '1.2', action: ECHO_ACTION, messageId: `urn:uuid:${crypto.randomUUID()}`, to: 'urn:wssc:browser', body: echoBody(text) });
+  return protectMessage(env, { token: CROSS_SESSION, includeToken: true });
+}
+
+async function sessionMessages(): Promise<void> {
+  await check('wssc: a message protected in Node (protectMessage) opens in the browser (unprotectMessage)', async () => {
+    const msg = unprotectMessage(await fetchBytes('/node-protected.xml'), { resolveToken: resolveCrossSession, suite: 'basic256' });
+    expect(dec.decode(msg.envelope).includes(echoBody('protected in Node')), 'the Node body');
+    expect(msg.encryptedParts.includes('Body') && msg.signedParts.includes('Body'), `parts ${msg.encryptedParts}/${msg.signedParts}`);
+  });
+  await check('wssc: a message protected in the browser (protectMessage) opens in Node (unprotectMessage); a changed byte is refused there', async () => {
+    const protectedHere = protectInBrowser('protected in the browser');
+    expect(!dec.decode(protectedHere).includes('protected in the browser'), 'the Body is encrypted');
+    const r = await fetch('/unprotect-in-node', { method: 'POST', body: protectedHere as BodyInit });
+    const verdict = (await r.json()) as { ok: boolean; envelope?: string; error?: string };
+    expect(verdict.ok && verdict.envelope!.includes(echoBody('protected in the browser')), `node says ${JSON.stringify(verdict).slice(0, 300)}`);
+    const other = protectInBrowser('tampered');
+    const at = dec.decode(other).indexOf('<e:CipherValue>') + 20;
+    other[at] = other[at] === 0x41 ? 0x42 : 0x41;
+    const bad = (await (await fetch('/unprotect-in-node', { method: 'POST', body: other as BodyInit })).json()) as { ok: boolean; error?: string };
+    expect(!bad.ok, 'Node must refuse a changed byte');
+  });
+}
+
+async function fetchText(path: string): Promise<string> {
+  return dec.decode(await fetchBytes(path));
+}
+
+/** A whole session against `wssc serve` behind `path`: establish (RSA through WebCrypto), echoes, renew, echoes, cancel. */
+async function session(path: string, version: WsscVersionName, bootstrap: BootstrapClientOptions): Promise<void> {
+  const s = await SecureSessionClient.establish({ url: path, version, bootstrap });
+  const id = s.identifier;
+  expect(/^urn:uuid:/.test(id), `identifier ${id}`);
+  for (let i = 0; i < 3; i++) {
+    const body = echoBody(`call ${i} from the browser, é €`);
+    const reply = dec.decode(await s.call(ECHO_ACTION, body));
+    expect(reply === body, `echo ${i}: ${reply}`);
+  }
+  const before = s.token.key.slice();
+  await s.renew();
+  expect(s.identifier === id, 'renew keeps the Identifier');
+  expect(hex(s.token.key) !== hex(before), 'renew changes the key');
+  for (let i = 0; i < 2; i++) {
+    const body = echoBody(`after renew ${i}`);
+    expect(dec.decode(await s.call(ECHO_ACTION, body)) === body, `echo after renew ${i}`);
+  }
+  expect(s.sent.issue === 1 && s.sent.call === 5 && s.sent.renew === 1, `sent ${JSON.stringify(s.sent)}`);
+  await s.cancel();
+  let closed = false;
+  try {
+    await s.call(ECHO_ACTION, echoBody('after cancel'));
+  } catch (err) {
+    closed = (err as { code?: string }).code === 'SESSION_CLOSED';
+  }
+  expect(closed, 'a cancelled session refuses calls');
+}
+
+async function sessions(): Promise<void> {
+  const [certificate, privateKey, serviceCertificate] = await Promise.all(['/pki/client.pem', '/pki/client.key', '/pki/service.pem'].map(fetchText));
+  const mutual: BootstrapClientOptions = { mode: 'mutual-certificate', serviceCertificate: serviceCertificate!, client: { certificate: certificate!, privateKey: privateKey! } };
+  await check('session: MutualCertificate, WS-SC Feb 2005, against wssc serve: establish, 3 echoes, renew, 2 echoes, cancel', () => session('/service', 'feb2005', mutual));
+  await check('session: MutualCertificate, WS-SC 1.3, against wssc serve --trust13: establish, 3 echoes, renew, 2 echoes, cancel', () => session('/service13', '1.3', mutual));
+  await check('session: AnonymousForCertificate, WS-SC Feb 2005, against wssc serve: establish, 3 echoes, renew, 2 echoes, cancel', () =>
+    session('/service-anon', 'feb2005', { mode: 'anonymous-for-certificate', serviceCertificate: serviceCertificate! }));
+  await check('session: a request wrapped for another certificate is refused by wssc serve (a fault, typed)', async () => {
+    let code: string | undefined;
+    try {
+      await SecureSessionClient.establish({ url: '/service', bootstrap: { ...mutual, serviceCertificate: certificate! } });
+    } catch (err) {
+      code = (err as { code?: string }).code;
+    }
+    expect(code !== undefined && code !== 'TRANSPORT', `establish must fail with a fault, got ${String(code)}`);
+  });
+}
+
 function render(): void {
   const failed = results.filter((r) => !r.ok).length;
   document.title = failed === 0 ? 'wssc: all passed' : `wssc: ${failed} failed`;
@@ -154,6 +257,9 @@ async function main(): Promise<void> {
   }
   await c14nVectors();
   await signatures();
+  await encryption();
+  await sessionMessages();
+  await sessions();
   render();
   (window as unknown as { __wsscResults: CaseResult[] }).__wsscResults = results;
 }

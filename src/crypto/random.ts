@@ -26,7 +26,7 @@ export function randomBytes(length: number): Uint8Array {
   assertLength(length, 'length');
   const out = new Uint8Array(length);
   if (length <= SMALL) {
-    if (poolUsed + length > POOL_SIZE) {
+    if (pool === undefined || poolUsed + length > POOL_SIZE) {
       pool ??= new Uint8Array(POOL_SIZE);
       source().getRandomValues(pool);
       poolUsed = 0;

@@ -12,10 +12,12 @@ export type { SessionToken } from './session-token.js';
 export { protectMessage, type ProtectOptions } from './protect.js';
 export { unprotectMessage, type TokenLookup, type UnprotectOptions, type UnprotectedMessage } from './unprotect.js';
 export {
-  ENCRYPTED_KEY_VALUE_TYPE, destroyBootstrapState, openBootstrapRequest, openBootstrapResponse, protectBootstrapRequest, protectBootstrapResponse,
+  ENCRYPTED_KEY_VALUE_TYPE, destroyBootstrapState, openBootstrapRequest, openBootstrapResponse, protectBootstrapRequest, protectBootstrapRequestAsync,
+  protectBootstrapResponse,
   type BootstrapClientOptions, type BootstrapClientState, type BootstrapMode, type BootstrapServiceOptions, type BootstrapServiceState,
   type TrustConfig, type X509Credentials,
 } from './bootstrap.js';
+export { defaultRsa, nodeRsa, webCryptoRsa, type RsaBackend, type RsaHash, type RsaSigningKey } from './bootstrap-rsa.js';
 export {
   SecureSessionService, echoHandler,
   type ApplicationHandler, type ApplicationReply, type ApplicationRequest, type SecureSessionServiceOptions, type ServiceResponse,

@@ -110,6 +110,11 @@ export class SecureSessionClient {
     return client;
   }
 
+  /** The service endpoint (wsa:To of every request). */
+  get endpoint(): string {
+    return this.#to;
+  }
+
   /** The SCT Identifier. */
   get identifier(): string {
     return this.#state().token.identifier;

@@ -236,9 +236,21 @@ describe('node-soap over a secure session (wssc serve)', () => {
     await security.cancel();
   });
 
+  /** The session's methods on a plain object (no endpoint getter). */
+  function sessionLike(session: Awaited<ReturnType<typeof establish>>) {
+    return {
+      protectRequest: (b: Uint8Array) => session.protectRequest(b), openReply: session.openReply.bind(session),
+      renew: () => session.renew(), cancel: () => session.cancel(), destroy: () => session.destroy(),
+    };
+  }
+
   it('postProcess adds what WCF needs and keeps what is there; toXML() is side-effect free; `to` is required without a session endpoint', async () => {
     const session = await establish();
-    assert.throws(() => nodeSoapSecurity(session), (e: unknown) => e instanceof AdapterError && e.code === 'ENDPOINT_UNKNOWN');
+    // The session knows its endpoint, so `to` defaults to it; an object without one needs `to`.
+    assert.equal(typeof session.endpoint, 'string');
+    nodeSoapSecurity(session);
+    const { endpoint: _omitted, ...noEndpoint } = { ...sessionLike(session), endpoint: undefined };
+    assert.throws(() => nodeSoapSecurity(noEndpoint), (e: unknown) => e instanceof AdapterError && e.code === 'ENDPOINT_UNKNOWN');
     const seen: Uint8Array[] = [];
     const spy = {
       protectRequest: (b: Uint8Array) => (seen.push(b), b), openReply: session.openReply.bind(session),

@@ -306,6 +306,7 @@ export function providerSuite(provider: CryptoProvider): void {
       assert.equal(a.length, 32);
       assert.notEqual(toHex(a), toHex(b));
       assert.equal(provider.randomBytes(100_000).length, 100_000);
+      assert.equal(provider.randomBytes(0).length, 0);
     });
   });
 }

@@ -199,7 +199,14 @@ function decode(buf: Uint8Array, a: number, b: number): string {
 
 /** Decodes bytes known to be ASCII. PERF: a short string built in JS avoids TextDecoder's per-call cost. */
 function decodeAscii(buf: Uint8Array, a: number, b: number): string {
-  if (b - a > 24) return utf8.decode(buf.subarray(a, b));
+  const n = b - a;
+  if (n > 24) return utf8.decode(buf.subarray(a, b));
+  if (n <= 3) {
+    if (n === 1) return String.fromCharCode(buf[a]!);
+    if (n === 2) return String.fromCharCode(buf[a]!, buf[a + 1]!);
+    if (n === 3) return String.fromCharCode(buf[a]!, buf[a + 1]!, buf[a + 2]!);
+    return '';
+  }
   let s = '';
   for (let i = a; i < b; i++) s += String.fromCharCode(buf[i]!);
   return s;
@@ -807,7 +814,25 @@ export class FastXmlParser {
           this.#emitText(text);
         }
         this.#brackets = 0;
-        this.#pos = i + 1;
+        const n = i + 1;
+        this.#pos = n;
+        if (n < limit) {
+          // PERF: the two common markups go straight to their readers (the same steps as #openWaka).
+          const d = buf[n]!;
+          if (d === SLASH) {
+            this.#pos = n + 1;
+            this.#tokStart = n + 1;
+            this.#xmlDeclPossible = false;
+            this.#state = CLOSE_TAG;
+            return this.#closeTagName();
+          }
+          if (d < 0x80 && NAME_START[d] === 1) {
+            this.#tokStart = n;
+            this.#xmlDeclPossible = false;
+            this.#state = OPEN_TAG;
+            return this.#openTagName();
+          }
+        }
         this.#state = OPEN_WAKA;
         return true;
       }

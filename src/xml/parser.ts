@@ -70,7 +70,7 @@ const ABSOLUTE_URI = /^[A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z0-9\-._~:/?#[\]@!$&'()*
  * XML 1.1 (`XML_VERSION`), relative or whitespace-padded namespace URIs (`XML_NAMESPACE`) and anything over a
  * limit (`XML_LIMIT`). The first error is final: every later call throws it again and no event follows it.
  */
-export class XmlParser {
+export class SaxesXmlParser {
   readonly #handler: XmlHandler;
   readonly #limits: XmlLimits;
   readonly #saxes: SaxesParser<{ xmlns: true; position: true }>;
@@ -283,6 +283,9 @@ export class XmlParser {
     }
   }
 }
+
+/** The XML parser: the byte-level FastXmlParser, checked against SaxesXmlParser by test/xml/fast-parser.test.ts. */
+export { FastXmlParser as XmlParser } from './fast-parser.js';
 
 /**
  * SPEC: XML 1.0 [16] PI ::= '<?' PITarget (S …)? '?>'. saxes 6.0.0 reads `<?t?x?>` as target `t`, data `?x`;

@@ -252,12 +252,22 @@ interface NameEntry {
   readonly bad: boolean;
 }
 
+/**
+ * SPEC: Namespaces 1.0 [4] NCName: the part after the colon must itself start a name (`p:1`, `p:-x` are not
+ * QNames; libxml2 refuses them). The non-ASCII NameChars that cannot start a name are XML 1.0 [4a]'s.
+ */
+export function startsName(local: string): boolean {
+  const c = local.charCodeAt(0);
+  if (c < 0x80) return NAME_START[c] === 1;
+  return c !== 0xb7 && !(c >= 0x300 && c <= 0x36f) && !(c >= 0x203f && c <= 0x2040);
+}
+
 function nameEntry(name: string): NameEntry {
   const colon = name.indexOf(':');
   if (colon === -1) return { name, prefix: '', local: name, bad: false };
   const prefix = name.slice(0, colon);
   const local = name.slice(colon + 1);
-  return { name, prefix, local, bad: prefix === '' || local === '' || local.includes(':') };
+  return { name, prefix, local, bad: prefix === '' || local === '' || local.includes(':') || !startsName(local) };
 }
 
 const NAME_CACHE_SIZE = 1024;

@@ -2,6 +2,7 @@
 import { SaxesParser, type SaxesAttributeNS, type SaxesTagNS } from 'saxes';
 import { XmlError } from '../errors.js';
 import { ByteOffsetMap } from './byte-offsets.js';
+import { startsName } from './fast-parser.js';
 import type { XmlAttribute, XmlElement, XmlHandler, XmlNamespaceDecl } from './events.js';
 import { resolveLimits, type XmlLimits } from './limits.js';
 import { NamespaceScope, XMLNS_NAMESPACE } from './namespace-scope.js';
@@ -213,6 +214,11 @@ export class SaxesXmlParser {
 
   #onOpenTag(tag: SaxesTagNS): void {
     const limits = this.#limits;
+    // SPEC: saxes checks the colons of a QName but not that its local part starts a name (Namespaces 1.0 [4]).
+    if (tag.prefix !== '' && !startsName(tag.local)) throw new XmlError('XML_MALFORMED', `malformed name: ${tag.name}`);
+    for (const attr of this.#attribList) {
+      if (attr.prefix !== '' && !startsName(attr.local)) throw new XmlError('XML_MALFORMED', `malformed name: ${attr.name}`);
+    }
     const depth = this.#stack.length + 1;
     if (depth > limits.maxDepth) throw new XmlError('XML_LIMIT', `nesting exceeds maxDepth (${limits.maxDepth})`);
     let attributes: XmlAttribute[] | readonly never[] = EMPTY;

@@ -62,6 +62,10 @@ test('well-formedness: two roots, unbound prefixes, duplicate attributes, < in a
   refuse('<a></a>text', 'XML_MALFORMED');
   refuse('<p:a/>', 'XML_MALFORMED');
   refuse('<a p:b="1"/>', 'XML_MALFORMED');
+  // QNames whose local part does not start a name (libxml2: "Failed to parse QName").
+  refuse('<p:1 xmlns:p="urn:a"/>', 'XML_MALFORMED');
+  refuse('<a xmlns:p="urn:a" p:-x="1"/>', 'XML_MALFORMED');
+  refuse('<p:\u00b7a xmlns:p="urn:a"/>', 'XML_MALFORMED');
   refuse('<a b="1" b="2"/>', 'XML_MALFORMED');
   refuse('<a xmlns:p="urn:x" xmlns:q="urn:x" p:b="1" q:b="2"/>', 'XML_MALFORMED');
   refuse('<a b="x<y"/>', 'XML_MALFORMED');

@@ -68,9 +68,20 @@ function reading(rows: readonly Row[]): string {
   return parts.join(' ');
 }
 
+/** One table per suite (the first name segment), each with only its own implementations as columns. */
+export function suiteTables(rows: readonly Row[]): string {
+  const bySuite = new Map<string, Row[]>();
+  for (const r of rows) {
+    const suite = r.name.slice(0, r.name.indexOf('/'));
+    if (!bySuite.has(suite)) bySuite.set(suite, []);
+    bySuite.get(suite)!.push(r);
+  }
+  return [...bySuite].map(([suite, list]) => `### ${suite}\n\n${pivotTable(list)}\n`).join('\n');
+}
+
 export function reportMarkdown(rows: readonly Row[], env: Environment): string {
   return `# wssc benchmark report\n\nMachine: ${env.cpu}, ${env.cores} cores, Node ${env.node}, ${env.date}.\n\n${reading(rows)}\n\n` +
-    `Each cell: median µs per operation and its ratio to the fastest implementation in the row.\n\n${pivotTable([...rows])}\n`;
+    `Each cell: median µs per operation and its ratio to the fastest implementation in the row.\n\n${suiteTables(rows)}`;
 }
 
 /** Writes report.md, results.json, environment.json and the SVG charts into `dir`; returns the files written. */

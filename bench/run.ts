@@ -10,11 +10,11 @@ import { crossovers } from './crypto/crossover.bench.js';
 import { cryptoBenches } from './crypto/providers.bench.js';
 import { dsigBenches } from './dsig/sign-verify.bench.js';
 import { x509Benches } from './wssc/x509.bench.js';
-import { pivotTable, table, type BenchOptions, type Row } from './harness.js';
+import { table, type BenchOptions, type Row } from './harness.js';
 import { messageBenches } from './wssc/message.bench.js';
 import { sessionBenches } from './wssc/session.bench.js';
 import { redisBenches } from './wssc/redis.bench.js';
-import { writeReport, type Environment } from './report.js';
+import { suiteTables, writeReport, type Environment } from './report.js';
 
 /** Every suite, in report order: core primitives, canonicalization, signatures, session messages, set-up, service. */
 const SUITES: Array<{ name: string; run: (opts: BenchOptions, only?: (suite: string) => boolean) => Promise<Row[]> }> = [
@@ -74,7 +74,7 @@ export async function runBench(args: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(rows.map(({ name, unit, value, range, extra }) => ({ name, unit, value, range, extra })), null, 2)}\n`);
     return 0;
   }
-  process.stdout.write(`Machine: ${env.cpu}, ${env.cores} cores, Node ${env.node}, ${env.date}\n\n${(values.pivot ? pivotTable : table)(rows)}\n`);
+  process.stdout.write(`Machine: ${env.cpu}, ${env.cores} cores, Node ${env.node}, ${env.date}\n\n${values.pivot ? suiteTables(rows) : table(rows)}\n`);
   if (memory.length > 0) {
     process.stdout.write('\n| peak RSS growth, one parse + exc-c14n + SHA-1 of a 4 MiB SOAP Body | MiB |\n|---|---:|\n');
     for (const m of memory) process.stdout.write(`| ${m.name} | ${m.peakRssGrowthMiB} |\n`);

@@ -56,7 +56,12 @@ export function lineChart(o: ChartOptions): string {
   let [y0, y1] = [o.logY ? Math.min(...ys) : 0, Math.max(...ys)];
   if (o.logX) [x0, x1] = [10 ** Math.floor(Math.log10(x0)), 10 ** Math.ceil(Math.log10(x1))];
   if (o.logY) [y0, y1] = [10 ** Math.floor(Math.log10(y0)), 10 ** Math.ceil(Math.log10(y1))];
-  else y1 = ticks(0, y1 * 1.05, false).at(-1)!;
+  else {
+    // The axis ends on the first tick at or above the highest point, so no line leaves the frame.
+    const t = ticks(0, y1 * 1.05, false);
+    const step = t.length > 1 ? t[1]! - t[0]! : y1 || 1;
+    y1 = Math.ceil((y1 * 1.05) / step) * step;
+  }
   if (x1 === x0) x1 = x0 + 1;
   const fx = (v: number) => m.left + ((o.logX ? Math.log10(v / x0) / Math.log10(x1 / x0) : (v - x0) / (x1 - x0)) * (width - m.left - m.right));
   const fy = (v: number) => height - m.bottom - ((o.logY ? Math.log10(v / y0) / Math.log10(y1 / y0) : (v - y0) / (y1 - y0)) * (height - m.top - m.bottom));
@@ -75,7 +80,7 @@ export function lineChart(o: ChartOptions): string {
     parts.push(`<line x1="${m.left}" x2="${width - m.right}" y1="${fy(t)}" y2="${fy(t)}" stroke="#e5e5e5"/>`,
       `<text x="${m.left - 8}" y="${fy(t) + 4}" text-anchor="end">${label(t)}</text>`);
   }
-  parts.push(`<rect x="${m.left}" y="${m.top}" width="${width - m.left - m.right}" height="${height - m.top - m.bottom}" fill="none" stroke="#333"/>`,
+  parts.push(`<rect class="frame" x="${m.left}" y="${m.top}" width="${width - m.left - m.right}" height="${height - m.top - m.bottom}" fill="none" stroke="#333"/>`,
     `<text x="${m.left + (width - m.left - m.right) / 2}" y="${height - 18}" text-anchor="middle">${escape(o.xLabel)}</text>`,
     `<text transform="translate(20 ${m.top + (height - m.top - m.bottom) / 2}) rotate(-90)" text-anchor="middle">${escape(o.yLabel)}</text>`);
   o.series.forEach((s, i) => {

@@ -207,3 +207,37 @@ test('wssc serve saw each page session: one issue, five echoes, one renew and on
   }
   assert.ok(services.get('/service')!.server!.log.some((l) => l.startsWith(`POST ${WSSC_FEB2005.actions.issue} 5`)), 'the mis-wrapped request was refused');
 });
+
+test('the benchmark report charts render in Chromium (rasterized to test-artifacts/)', async () => {
+  const { writeReport } = await import('../../bench/report.js');
+  const row = (name: string, value: number) => ({ name, unit: 'us' as const, value, range: '±0', extra: '', bytes: 0, ratio: 1 });
+  const dir = mkdtempSync(join(tmpdir(), 'wssc-charts-'));
+  writeReport(dir, [
+    row('session/establish/-/mutual-certificate', 9000),
+    row('message/protect/2KiB/session', 300), row('message/unprotect/2KiB/session', 500),
+    row('message/protect/2KiB/x509', 1300), row('message/unprotect/2KiB/x509', 2000),
+    row('message/protect/64KiB/session', 4000), row('message/unprotect/64KiB/session', 7000),
+    row('message/protect/64KiB/x509', 6500), row('message/unprotect/64KiB/x509', 9500),
+  ], { cpu: 'test', cores: 2, node: process.version, date: new Date().toISOString() });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  for (const chart of ['message-cost', 'break-even']) {
+    const page = await browser.newPage();
+    await page.setContent(readFileSync(join(dir, `${chart}.svg`), 'utf8'));
+    // Rendered: the SVG has a layout box, each series' line is drawn and stays inside the plot frame.
+    const boxes = await page.evaluate(() => {
+      const frame = (document.querySelector('svg rect.frame') as SVGGraphicsElement).getBBox();
+      return Array.from(document.querySelectorAll('svg path'), (p) => {
+        const b = (p as SVGGraphicsElement).getBBox();
+        const inside = b.x >= frame.x - 0.5 && b.y >= frame.y - 0.5 && b.x + b.width <= frame.x + frame.width + 0.5 && b.y + b.height <= frame.y + frame.height + 0.5;
+        return inside ? b.width * b.height + b.width + b.height : -1;
+      });
+    });
+    const svgBox = await page.locator('svg').boundingBox();
+    assert.ok(svgBox !== null && svgBox.width >= 700 && svgBox.height >= 400, `${chart}: svg box ${JSON.stringify(svgBox)}`);
+    assert.equal(boxes.length, 2, `${chart}: two series`);
+    for (const b of boxes) assert.ok(b > 10, `${chart}: a series line was drawn inside the frame (${b})`);
+    await page.screenshot({ path: join(ARTIFACTS, `${chart}.png`) });
+    await page.close();
+  }
+  rmSync(dir, { recursive: true, force: true });
+});

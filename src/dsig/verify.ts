@@ -1,6 +1,5 @@
 // XMLDSig 1.1 §3.2 core validation (reference and signature validation) under the rejection checklist of xml-security.md §1.5.
 import { CollectSink, type ByteSink } from '../c14n/sink.js';
-import { canonicalize } from '../c14n/canonicalize.js';
 import { DigestSink } from '../c14n/digest-sink.js';
 import { IdIndex } from '../c14n/id-index.js';
 import { NodeSetRouter, type NodeSetTarget } from '../c14n/node-set-router.js';
@@ -83,12 +82,12 @@ const isDs = (el: XmlElement, local: string): boolean => el.uri === DSIG_NAMESPA
  *   r.ids // ['_0', '_1']
  */
 export function verifySignature(input: Uint8Array, options: VerifyOptions): VerificationResult {
-  const provider = options.provider ?? auto;
   const key = options.key;
   if (key === undefined || (key.kind !== 'hmac' && key.kind !== 'rsa')) throw new SignatureError('KEY_UNUSABLE', 'a verification key is required');
   const parserOptions = options.limits === undefined ? {} : { limits: options.limits };
 
-  // Pass 1: the Signature subtree, and every Id of the document (SECURITY A1/A12: any duplicate is refused).
+  // Pass 1: the Signature subtree (and, SECURITY A1/A12, every Id of the document: a duplicate is refused here,
+  // before anything else is looked at).
   const ids = new IdIndex();
   let signatures = 0;
   const pick = options.signature ?? (() => true);
@@ -109,35 +108,115 @@ export function verifySignature(input: Uint8Array, options: VerifyOptions): Veri
   // SECURITY: one signature per verification keeps "which signature covers what" unambiguous for the caller.
   if (signatures > 1) throw structure(`${signatures} ds:Signature elements are selected (exactly one is accepted)`);
   const sig = collector.roots[0]!;
-  const { signedInfoEl, signatureValue, originalC14n } = checkSignatureShape(sig);
+  return verifyCollectedSignature(input, { tree: sig, source: input, byteStart: sig.el.byteStart }, options);
+}
 
-  // Pass 2: the canonical SignedInfo; everything below is read from these bytes (SECURITY A4).
-  const signedInfo = canonicalize(input, {
-    select: (el) => el.byteStart === signedInfoEl.byteStart,
+/** A ds:Signature the caller has already read: its subtree, the bytes its offsets index, and where it lies in the input. */
+export interface CollectedSignature {
+  /** The ds:Signature subtree (as SubtreeCollector builds it). */
+  readonly tree: TreeElement;
+  /** The bytes `tree`'s offsets refer to (the input itself, or e.g. the decrypted fragment the Signature came from). */
+  readonly source: Uint8Array;
+  /** Offset of the Signature's `<` in the input; its bytes there must be exactly those of `source`. */
+  readonly byteStart: number;
+}
+
+/**
+ * Verifies `signature`, a ds:Signature of `input` the caller has already located and chosen (SECURITY: the caller
+ * decides that this one Signature is the one to verify, as `options.signature` does in verifySignature), in one
+ * parse of `input`: every reference digested and the SignedInfo canonicalized in place as the parser goes.
+ *
+ * SECURITY (A4): the references are digested as the Signature's own SignedInfo states them, and then the SignedInfo
+ * is read again from its canonical bytes (the ones the signature value covers); anything read differently there
+ * (algorithms, URIs, transforms, PrefixLists, digest values) is refused, so what was digested is what is signed.
+ * The Signature must be an element of `input` at `byteStart` with exactly `source`'s bytes, its SignedInfo a child.
+ * `options.signature` is not used. Refusals and codes as verifySignature; Id duplicates are refused in the parse.
+ */
+export function verifyCollectedSignature(input: Uint8Array, signature: CollectedSignature, options: VerifyOptions): VerificationResult {
+  const provider = options.provider ?? auto;
+  const key = options.key;
+  if (key === undefined || (key.kind !== 'hmac' && key.kind !== 'rsa')) throw new SignatureError('KEY_UNUSABLE', 'a verification key is required');
+  const parserOptions = options.limits === undefined ? {} : { limits: options.limits };
+  const sig = signature.tree;
+  const length = sig.el.byteEnd - sig.el.byteStart;
+  const sigStart = signature.byteStart;
+  const sigEnd = sigStart + length;
+  if (sig.el.byteEnd < 0 || sigStart < 0 || sigEnd > input.length || !sameBytes(input, sigStart, signature.source, sig.el.byteStart, length)) {
+    throw structure('the Signature is not where the caller said');
+  }
+  const { signedInfoEl, signatureValue, originalC14n, original } = checkSignatureShape(sig);
+  const signedInfoStart = sigStart + (signedInfoEl.byteStart - sig.el.byteStart);
+
+  // The one pass: the references as the original SignedInfo states them, and the SignedInfo itself.
+  const signedInfoSink = new CollectSink();
+  let sigSeen: XmlElement | null = null;
+  let signedInfoSeen = false;
+  const signedInfoTarget: NodeSetTarget = {
+    match: (el) => {
+      if (el.byteStart === sigStart && isDs(el, 'Signature')) sigSeen = el;
+      if (el.byteStart !== signedInfoStart) return false;
+      const parent = sigSeen as XmlElement | null;
+      if (parent === null || el.depth !== parent.depth + 1 || !isDs(el, 'SignedInfo')) return false;
+      signedInfoSeen = true;
+      return true;
+    },
     method: originalC14n.method,
     withComments: originalC14n.withComments,
-    ...(originalC14n.prefixList === undefined ? {} : { prefixList: originalC14n.prefixList }),
-    ...parserOptions,
-  });
+    inclusivePrefixes: parsePrefixList(originalC14n.prefixList),
+    sink: signedInfoSink,
+  };
+  const digested = digestPass(input, original, sigStart, signedInfoTarget, provider, options.keepCanonical === true, parserOptions);
+  const seen = sigSeen as XmlElement | null;
+  if (!signedInfoSeen || seen === null || seen.byteEnd !== sigEnd) throw structure('the Signature is not where the caller said');
+  const signedInfo = signedInfoSink.bytes();
+
+  // Everything below is read from the canonical SignedInfo (SECURITY A4).
   const canonicalTree = new SubtreeCollector((_el, inside) => !inside);
   parseAll(signedInfo, canonicalTree, {});
   const info = parseSignedInfo(canonicalTree.roots[0]!);
   if (info.canonicalization.algorithm !== originalC14n.algorithm || info.canonicalization.prefixList !== originalC14n.prefixList) {
     throw structure('the canonical SignedInfo names another canonicalization');
   }
+  if (!sameSignedInfo(info, original)) throw structure('the canonical SignedInfo reads differently from the SignedInfo');
 
   checkSignatureValue(info, signedInfo, signatureValue, key, options.algorithms, provider);
-  const references = digestAll(input, info, sig.el, ids, provider, options.keepCanonical === true, parserOptions);
+  const references = checkReferences(input, info, sigStart, sigEnd, digested, provider);
   // SECURITY (A13): fail closed: a result is returned only when every reference (at least one) was verified.
   if (references.length === 0 || references.length !== info.references.length) throw structure('nothing was verified');
   return {
     signatureAlgorithm: info.signatureAlgorithm,
     canonicalizationAlgorithm: info.canonicalization.algorithm,
-    signature: { byteStart: sig.el.byteStart, byteEnd: sig.el.byteEnd },
+    signature: { byteStart: sigStart, byteEnd: sigEnd },
     signedInfo,
     references,
     ids: references.map((r) => r.id),
   };
+}
+
+function sameBytes(a: Uint8Array, at: number, b: Uint8Array, bt: number, n: number): boolean {
+  if (a === b && at === bt) return true;
+  if (bt < 0 || bt + n > b.length) return false;
+  for (let i = 0; i < n; i++) if (a[at + i] !== b[bt + i]) return false;
+  return true;
+}
+
+function sameStep(a: C14nStep, b: C14nStep): boolean {
+  return a.algorithm === b.algorithm && a.method === b.method && a.withComments === b.withComments && a.prefixList === b.prefixList;
+}
+
+/** Whether two readings of a SignedInfo agree on everything verification uses. */
+function sameSignedInfo(a: ParsedSignedInfo, b: ParsedSignedInfo): boolean {
+  if (!sameStep(a.canonicalization, b.canonicalization) || a.signatureAlgorithm !== b.signatureAlgorithm || a.signature.name !== b.signature.name) return false;
+  if (a.references.length !== b.references.length) return false;
+  for (let i = 0; i < a.references.length; i++) {
+    const x = a.references[i]!;
+    const y = b.references[i]!;
+    if (x.uri !== y.uri || x.id !== y.id || x.enveloped !== y.enveloped || !sameStep(x.c14n, y.c14n)) return false;
+    if (x.digestAlgorithm !== y.digestAlgorithm || x.digestAlg !== y.digestAlg) return false;
+    if (x.transforms.length !== y.transforms.length || x.transforms.some((t, j) => t !== y.transforms[j])) return false;
+    if (x.digestValue.length !== y.digestValue.length || x.digestValue.some((v, j) => v !== y.digestValue[j])) return false;
+  }
+  return true;
 }
 
 function parseAll(input: Uint8Array, handler: XmlHandler, options: { limits?: Partial<XmlLimits> }): void {
@@ -147,7 +226,7 @@ function parseAll(input: Uint8Array, handler: XmlHandler, options: { limits?: Pa
 }
 
 /** SPEC: XMLDSig 1.1 §4.1: Signature = SignedInfo, SignatureValue, KeyInfo?, Object*. */
-function checkSignatureShape(sig: TreeElement): { signedInfoEl: XmlElement; signatureValue: Uint8Array; originalC14n: C14nStep } {
+function checkSignatureShape(sig: TreeElement): { signedInfoEl: XmlElement; signatureValue: Uint8Array; originalC14n: C14nStep; original: ParsedSignedInfo } {
   requireElementContent(sig);
   const kids = elementChildren(sig);
   const si = expectDs(kids[0], 'SignedInfo', 'Signature');
@@ -171,7 +250,7 @@ function checkSignatureShape(sig: TreeElement): { signedInfoEl: XmlElement; sign
   const algorithm = attribute(cm, 'Algorithm') ?? '';
   const parsed = parseSignedInfo({ type: 'element', el: si.el, children: si.children });
   if (parsed.canonicalization.algorithm !== algorithm) throw structure('inconsistent CanonicalizationMethod');
-  return { signedInfoEl: si.el, signatureValue, originalC14n: parsed.canonicalization };
+  return { signedInfoEl: si.el, signatureValue, originalC14n: parsed.canonicalization, original: parsed };
 }
 
 function checkSignatureValue(
@@ -227,27 +306,35 @@ class ReferenceSink implements ByteSink {
   }
 }
 
-/** Pass 3: every reference digested in one parse; enveloped ones see the events without the Signature subtree. */
-function digestAll(
+interface DigestedReference {
+  readonly target: NodeSetTarget;
+  readonly sink: ReferenceSink;
+  readonly enveloped: boolean;
+}
+
+interface Digested {
+  readonly refs: readonly DigestedReference[];
+  readonly plainRouter: NodeSetRouter;
+  readonly envRouter: NodeSetRouter | null;
+}
+
+/**
+ * The one parse: every reference of `info` digested (enveloped ones see the events without the Signature subtree,
+ * SPEC XMLDSig 1.1 §6.6.4) and `extra` (the SignedInfo) canonicalized, each Id of the document indexed by the
+ * routers (a duplicate is refused). Resolution is checked afterwards, by checkReferences.
+ */
+function digestPass(
   input: Uint8Array,
   info: ParsedSignedInfo,
-  sigEl: XmlElement,
-  ids: IdIndex,
+  sigStart: number,
+  extra: NodeSetTarget,
   provider: CryptoProvider,
   keep: boolean,
   parserOptions: { limits?: Partial<XmlLimits> },
-): VerifiedReference[] {
-  const plain: NodeSetTarget[] = [];
+): Digested {
+  const plain: NodeSetTarget[] = [extra];
   const enveloped: NodeSetTarget[] = [];
-  const targets = info.references.map((ref) => {
-    if (ref.id !== '') {
-      const el = ids.get(ref.id);
-      if (el === undefined) throw new SignatureError('REFERENCE_UNRESOLVED', `reference ${ref.uri} resolves to no element`);
-      // SPEC: XMLDSig 1.1 §6.6.4 / xml-security.md §1.5 item 7: enveloped only where the Signature lies inside.
-      if (ref.enveloped && !(el.byteStart < sigEl.byteStart && sigEl.byteEnd <= el.byteEnd)) {
-        throw new SignatureError('ALGORITHM_NOT_ALLOWED', `enveloped-signature on ${ref.uri}, which does not contain the Signature`);
-      }
-    }
+  const refs = info.references.map((ref) => {
     const sink = new ReferenceSink(provider, ref.digestAlg, keep);
     const target: NodeSetTarget = {
       id: ref.id === '' ? null : ref.id,
@@ -258,20 +345,40 @@ function digestAll(
       sink,
     };
     (ref.enveloped ? enveloped : plain).push(target);
-    return { target, sink, router: null as NodeSetRouter | null };
+    return { target, sink, enveloped: ref.enveloped };
   });
-  const routers: XmlHandler[] = [];
-  const plainRouter = plain.length > 0 ? new NodeSetRouter(plain, { indexIds: true }) : null;
+  const plainRouter = new NodeSetRouter(plain, { indexIds: true });
   const envRouter = enveloped.length > 0 ? new NodeSetRouter(enveloped, { indexIds: true }) : null;
-  if (plainRouter) routers.push(plainRouter);
-  if (envRouter) routers.push(new EnvelopedFilter(envRouter, sigEl.byteStart));
-  parseAll(input, routers.length === 1 ? routers[0]! : new TeeHandler(routers), parserOptions);
-  plainRouter?.finish();
+  parseAll(input, envRouter === null ? plainRouter : new TeeHandler([plainRouter, new EnvelopedFilter(envRouter, sigStart)]), parserOptions);
+  return { refs, plainRouter, envRouter };
+}
+
+/** Resolution, the enveloped-signature placement and the digests of every reference, in SignedInfo order. */
+function checkReferences(
+  input: Uint8Array,
+  info: ParsedSignedInfo,
+  sigStart: number,
+  sigEnd: number,
+  digested: Digested,
+  provider: CryptoProvider,
+): VerifiedReference[] {
+  const { refs, plainRouter, envRouter } = digested;
+  const apexes = info.references.map((ref, i) => {
+    const { target, enveloped } = refs[i]!;
+    const apex = (enveloped ? envRouter! : plainRouter).apexOf(target);
+    if (apex === undefined) throw new SignatureError('REFERENCE_UNRESOLVED', `reference ${ref.uri} resolves to no element`);
+    // SPEC: XMLDSig 1.1 §6.6.4 / xml-security.md §1.5 item 7: enveloped only where the Signature lies inside.
+    if (ref.enveloped && apex !== null && !(apex.byteStart < sigStart && sigEnd <= apex.byteEnd)) {
+      throw new SignatureError('ALGORITHM_NOT_ALLOWED', `enveloped-signature on ${ref.uri}, which does not contain the Signature`);
+    }
+    return apex;
+  });
+  // Every target was found: this ends the whole-document ones.
+  plainRouter.finish();
   envRouter?.finish();
   return info.references.map((ref, i) => {
-    const { target, sink } = targets[i]!;
-    const apex = (ref.enveloped ? envRouter : plainRouter)!.apexOf(target);
-    if (apex === undefined) throw new SignatureError('REFERENCE_UNRESOLVED', `reference ${ref.uri} resolves to no element`);
+    const { sink } = refs[i]!;
+    const apex = apexes[i]!;
     const digest = sink.digest.digest();
     if (!provider.equal(digest, ref.digestValue)) {
       throw new SignatureError('DIGEST_MISMATCH', `the digest of ${ref.uri === '' ? 'the document' : ref.uri} does not match`);

@@ -4,16 +4,16 @@ import { auto } from '../crypto/auto.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { decodeBase64 } from '../dsig/base64.js';
 import { SubtreeCollector, elementChildren, type TreeElement } from '../dsig/tree.js';
-import { verifySignature, type VerificationResult } from '../dsig/verify.js';
+import { verifyCollectedSignature, type VerificationResult } from '../dsig/verify.js';
 import { DecryptionError, EncryptionError, SignatureError, TokenError, WsSecurityError } from '../errors.js';
-import type { AddressingName } from '../soap/addressing.js';
+import type { AddressingHeaders, AddressingName } from '../soap/addressing.js';
+import type { SoapVersion } from '../soap/namespaces.js';
 import { soapVersionOf } from '../soap/namespaces.js';
 import { readSecurity, type SecurityPart } from '../wss/security-header.js';
 import { parseDateTime } from '../wss/timestamp.js';
 import type { NamespaceContext, XmlElement, XmlHandler, XmlNamespaceDecl } from '../xml/events.js';
 import { XML_NAMESPACE } from '../xml/namespace-scope.js';
-import { XmlParser } from '../xml/parser.js';
-import { applyEdits, type Edit } from '../xml/splice.js';
+import { applyEdits, endOfStartTag, isEmptyElementTag, type Edit } from '../xml/splice.js';
 import { AES_CBC, TYPE_CONTENT, TYPE_ELEMENT, XENC_NAMESPACE, type AesCbcAlgorithm } from '../xenc/algorithms.js';
 import { decryptCipherValue } from '../xenc/decrypt.js';
 import { checkFragment } from '../xenc/fragment.js';
@@ -61,6 +61,12 @@ export interface UnprotectedMessage {
   version: WsscVersion;
   suite: SuiteName;
   mode: 'message' | 'transport';
+  /**
+   * What readEnvelope would read from `envelope` (the SOAP version, the WS-Addressing values, the Body content as
+   * a view of `envelope`), taken from the one parse of the message: the headers are never encrypted, and the
+   * decrypted envelope has been parsed whole by the signature check. Optional for codecs that do not provide it.
+   */
+  read?: { soap: SoapVersion; addressing: AddressingHeaders; body: Uint8Array };
 }
 
 const headerError = (m: string): WsSecurityError => new WsSecurityError('SECURITY_HEADER', m);
@@ -101,20 +107,6 @@ function declsOf(ns: NamespaceContext): XmlNamespaceDecl[] {
   return out;
 }
 
-const encoder = new TextEncoder();
-
-/** The element of a decrypted fragment, read in the namespace scope it re-enters (checked well-formed before). */
-function parseFragment(bytes: Uint8Array, scope: readonly XmlNamespaceDecl[]): TreeElement {
-  let decls = '';
-  for (const { prefix, uri } of scope) decls += ` xmlns${prefix === '' ? '' : `:${prefix}`}="${uri.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')}"`;
-  const c = new SubtreeCollector((el, inside) => !inside && el.depth === 2);
-  const p = new XmlParser(c);
-  p.write(encoder.encode(`<_${decls}>`));
-  p.write(bytes);
-  p.write(encoder.encode('</_>'));
-  p.end();
-  return c.roots[0]!;
-}
 
 function idOf(el: XmlElement): string | undefined {
   for (const a of el.attributes) if (a.local === 'Id' && a.uri !== XML_NAMESPACE) return a.value;
@@ -147,6 +139,10 @@ interface EncryptedItem {
   readonly where: 'body' | 'security';
   readonly kind: 'element' | 'content';
   plaintext?: Uint8Array;
+  /** A header item's decrypted element, read in the well-formedness parse (offsets of that parse's input). */
+  element?: TreeElement;
+  /** Where the plaintext starts in that parse's input. */
+  elementShift?: number;
 }
 
 /**
@@ -159,8 +155,10 @@ interface EncryptedItem {
  * No timestamp freshness or replay checks here: the service does those with `timestamp` and `signatureValue`.
  *
  * PERF: one parse of the message locates everything; decryption works on those trees and byte ranges (plus a
- * parse of each plaintext, which must be well-formed where it goes back); verifySignature then makes its three
- * passes over the (decrypted) message.
+ * parse of each plaintext, which must be well-formed where it goes back, and in which the decrypted Signature is
+ * read); verifyCollectedSignature then makes one pass over the (decrypted) message, digesting every reference and
+ * the SignedInfo in place (it made three, and the decrypted Signature was parsed twice more): 2 KiB 702 → 502 µs
+ * (interleaved A/B, medians, under load). `read` spares the service and client readEnvelope's parse.
  * @throws TokenError (`UNKNOWN_TOKEN`, DKT refusals), SignatureError, DecryptionError, EncryptionError,
  *   WsSecurityError (`SECURITY_HEADER`, `TIMESTAMP_INVALID`), XmlError, SoapError, C14nError.
  */
@@ -290,7 +288,13 @@ export function unprotectMessage(bytes: Uint8Array, options: UnprotectOptions): 
       try {
         if (key.length !== AES_CBC[item.ed.algorithm].keyLength) throw new DecryptionError();
         const plaintext = decryptCipherValue(item.ed, key, provider);
-        checkFragment(plaintext, item.where === 'body' ? extra.bodyScope : extra.securityScope, item.kind);
+        if (item.where === 'body') checkFragment(plaintext, extra.bodyScope, item.kind);
+        else {
+          // PERF: the header element (the encrypted Signature) is read in the same parse that checks it.
+          const c = new SubtreeCollector((el, inside) => !inside && el.depth === 2);
+          item.elementShift = checkFragment(plaintext, extra.securityScope, item.kind, undefined, c);
+          item.element = c.roots[0]!;
+        }
         item.plaintext = plaintext;
       } catch {
         throw new DecryptionError();
@@ -312,21 +316,29 @@ export function unprotectMessage(bytes: Uint8Array, options: UnprotectOptions): 
     let signatureTree: TreeElement;
     let signatureAt: number; // header position, for the processing order
     for (const item of encryptedInHeader) decrypt(item);
-    const decryptedSignatures = encryptedInHeader.filter((i) => {
-      const t = parseFragment(i.plaintext!, extra.securityScope);
-      return t.el.uri === DSIG_NAMESPACE && t.el.local === 'Signature';
-    });
+    const decryptedSignatures = encryptedInHeader.filter((i) => i.element!.el.uri === DSIG_NAMESPACE && i.element!.el.local === 'Signature');
     // SECURITY: one primary signature; a second one would leave "what is signed by whom" to the reader.
     if (plainSignatures.length + decryptedSignatures.length !== 1) {
       throw new SignatureError(plainSignatures.length + decryptedSignatures.length === 0 ? 'SIGNATURE_NOT_FOUND' : 'SIGNATURE_STRUCTURE',
         `${plainSignatures.length + decryptedSignatures.length} signatures in the Security header (exactly one is accepted)`);
     }
+    // Where the Signature's bytes come from, and where they start there (they land in the document unchanged).
+    let signatureSource: Uint8Array;
+    let signatureFrom: (edits: readonly Edit[]) => number;
     if (plainSignatures.length === 1) {
       signatureTree = plainSignatures[0]!.tree;
       signatureAt = parts.indexOf(plainSignatures[0]!);
+      signatureSource = bytes;
+      signatureFrom = (edits) => mapOffset(edits, signatureTree.el.byteStart);
     } else {
-      signatureTree = parseFragment(decryptedSignatures[0]!.plaintext!, extra.securityScope);
+      const item = decryptedSignatures[0]!;
+      signatureTree = item.element!;
       signatureAt = Infinity;
+      // The bytes the tree was read from: the wrapper's start tag, then the plaintext (checkFragment's input).
+      const shift = item.elementShift!;
+      signatureSource = new Uint8Array(shift + item.plaintext!.length);
+      signatureSource.set(item.plaintext!, shift);
+      signatureFrom = (edits) => mapOffset(edits, item.tree.el.byteStart) + (signatureTree.el.byteStart - shift);
     }
 
     // The signing key, from the Signature's KeyInfo: a DKT (message mode) or the SCT itself (transport mode).
@@ -345,10 +357,11 @@ export function unprotectMessage(bytes: Uint8Array, options: UnprotectOptions): 
     if (mode === 'transport' && items.length > 0) throw headerError('a transport-mode message carries no encryption');
 
     const sigAlgs: SignatureAlgorithm[] = fixedSuite === undefined ? ['hmac-sha1', 'hmac-sha256'] : [fixedSuite.signature];
-    const inSecurity = (_sig: XmlElement, parent: XmlElement | null): boolean =>
-      parent !== null && parent.depth === 3 && parent.uri === WSSE_NAMESPACE && parent.local === 'Security';
-    const verify = (doc: Uint8Array): VerificationResult =>
-      verifySignature(doc, { key: { kind: 'hmac', secret: signingKey }, algorithms: sigAlgs, signature: inSecurity, provider });
+    // SECURITY: the one Signature chosen above (the only one of the Security header, plain or decrypted), verified
+    // where it lies in the document: verifyCollectedSignature requires its exact bytes there, as an element.
+    const verify = (doc: Uint8Array, edits: readonly Edit[]): VerificationResult =>
+      verifyCollectedSignature(doc, { tree: signatureTree, source: signatureSource, byteStart: signatureFrom(edits) },
+        { key: { kind: 'hmac', secret: signingKey }, algorithms: sigAlgs, provider });
 
     // SPEC: WSS 1.1 §5: header elements are processed in order; a Signature before the ReferenceList covers the
     // ciphertext (EncryptBeforeSign), so it is verified before anything is decrypted.
@@ -357,13 +370,13 @@ export function unprotectMessage(bytes: Uint8Array, options: UnprotectOptions): 
     let doc: Uint8Array;
     let edits: Edit[];
     if (signatureAt < firstList) {
-      result = verify(bytes);
+      result = verify(bytes, []);
       for (const item of items) decrypt(item);
       ({ doc, edits } = splice());
     } else {
       for (const item of items) decrypt(item);
       ({ doc, edits } = splice());
-      result = verify(doc);
+      result = verify(doc, edits);
     }
     const at = (p: number): number => mapOffset(edits, p);
     const docOffset = signatureAt < firstList ? (p: number) => p : at;
@@ -407,9 +420,17 @@ export function unprotectMessage(bytes: Uint8Array, options: UnprotectOptions): 
       const created = new Date(parseDateTime(security.timestamp.created));
       timestamp = security.timestamp.expires === undefined ? { created } : { created, expires: new Date(parseDateTime(security.timestamp.expires)) };
     }
+    const body = secure.envelope.body.el;
+    const bodyStart = endOfStartTag(doc, at(body.byteStart));
+    let bodyEnd = bodyStart;
+    if (!isEmptyElementTag(doc, bodyStart)) {
+      bodyEnd = at(body.byteEnd) - 1;
+      while (doc[bodyEnd] !== 0x3c) bodyEnd--; // the end tag `</name S?>` holds no other '<'
+    }
     return {
       envelope: doc, token: session!, signatureValue, ...(timestamp === undefined ? {} : { timestamp }),
       signedParts, encryptedParts, version: version ?? session!.version, suite, mode,
+      read: { soap: secure.envelope.version, addressing: secure.addressing, body: doc.subarray(bodyStart, bodyEnd) },
     };
   } finally {
     for (const k of derived.values()) k.fill(0);

@@ -3,6 +3,7 @@ import { DecryptionError } from '../errors.js';
 import type { XmlElement, XmlHandler, XmlNamespaceDecl } from '../xml/events.js';
 import type { XmlLimits } from '../xml/limits.js';
 import { XmlParser } from '../xml/parser.js';
+import { TeeHandler } from '../dsig/tree.js';
 import { concat, escapeAttribute, utf8Encoder } from './bytes.js';
 
 /** What the decrypted octets replace: one element, the content of an element, or the whole document element. */
@@ -17,11 +18,17 @@ export type FragmentKind = 'element' | 'content' | 'document';
  * SECURITY: every failure (bad UTF-8, an unbound prefix, a stray end tag, a DOCTYPE, a limit) is the one
  * DecryptionError: the well-formedness of CBC plaintext is what format-oracle attacks probe (Jager and Somorovsky,
  * "How to Break XML Encryption", CCS 2011).
+ *
+ * `collect`, when given, also receives every event of that parse (the wrapper element `_` at depth 1 first), so a
+ * caller that needs the fragment's elements reads them here instead of parsing the plaintext again; the offsets it
+ * sees are those of the wrapped input, in which the plaintext starts at the returned offset. What it collected
+ * means nothing unless checkFragment returns.
  */
-export function checkFragment(plaintext: Uint8Array, scope: readonly XmlNamespaceDecl[], kind: FragmentKind, limits?: Partial<XmlLimits>): void {
+export function checkFragment(plaintext: Uint8Array, scope: readonly XmlNamespaceDecl[], kind: FragmentKind, limits?: Partial<XmlLimits>, collect?: XmlHandler): number {
   let decls = '';
   for (const { prefix, uri } of scope) decls += ` xmlns${prefix === '' ? '' : `:${prefix}`}="${escapeAttribute(uri)}"`;
-  const wrapped = concat(utf8Encoder.encode(`<_${decls}>`), plaintext, utf8Encoder.encode('</_>'));
+  const head = utf8Encoder.encode(`<_${decls}>`);
+  const wrapped = concat(head, plaintext, utf8Encoder.encode('</_>'));
   let wrapper: XmlElement | null = null;
   let open = 0;
   let elements = 0;
@@ -47,7 +54,7 @@ export function checkFragment(plaintext: Uint8Array, scope: readonly XmlNamespac
     },
   };
   try {
-    const parser = new XmlParser(handler, limits === undefined ? {} : { limits });
+    const parser = new XmlParser(collect === undefined ? handler : new TeeHandler([handler, collect]), limits === undefined ? {} : { limits });
     parser.write(wrapped);
     parser.end();
   } catch {
@@ -57,4 +64,5 @@ export function checkFragment(plaintext: Uint8Array, scope: readonly XmlNamespac
   // SECURITY: the wrapper must close exactly at the end: plaintext holding `</_>` must not end it early.
   if (!ok || w === null || w.byteStart !== 0 || w.byteEnd !== wrapped.length) throw new DecryptionError();
   if (kind !== 'content' && elements !== 1) throw new DecryptionError();
+  return head.length;
 }

@@ -7,6 +7,7 @@ import { addAddressing } from '../../src/soap/index.js';
 import {
   SUITE_NAMES, WSSC_13, WSSC_FEB2005, protectMessage, unprotectMessage, type SessionToken, type TokenLookup,
 } from '../../src/wssc/index.js';
+import { readEnvelope } from '../../src/wssc/session-envelope.js';
 import { WCF, assertRefused, b64, text, toB64, utf8 } from './helpers.js';
 
 const SOAP12 = 'http://www.w3.org/2003/05/soap-envelope';
@@ -54,6 +55,8 @@ describe('protectMessage → unprotectMessage', () => {
           assert.ok(r.timestamp !== undefined && r.timestamp.expires!.getTime() - r.timestamp.created.getTime() === 300_000);
           // Without a fixed suite, the suite is read from the algorithms.
           assert.equal(unprotectMessage(protectedBytes, { resolveToken: resolver(token) }).suite, suite);
+          // What unprotect read in its one parse is what readEnvelope reads from the opened envelope.
+          assert.deepEqual(r.read, readEnvelope(r.envelope));
         });
       }
       it(`transport mode, ${version.name}, ${suite}`, () => {
@@ -63,6 +66,7 @@ describe('protectMessage → unprotectMessage', () => {
         const r = unprotectMessage(p, { resolveToken: resolver(token), mode: 'transport', suite });
         assert.equal(r.mode, 'transport');
         assert.deepEqual(r.signedParts, ['Timestamp']);
+        assert.deepEqual(r.read, readEnvelope(r.envelope));
         assert.deepEqual(r.encryptedParts, []);
         assertRefused(() => unprotectMessage(p, { resolveToken: resolver(token), mode: 'message' }), WsSecurityError, 'SECURITY_HEADER');
       });

@@ -1,0 +1,69 @@
+// signXml writes the canonical SignedInfo directly: it must equal what a verifier canonicalizes in place.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { canonicalize } from '../../src/c14n/index.js';
+import { DSIG_NAMESPACE } from '../../src/dsig/algorithms.js';
+import { signXml } from '../../src/dsig/sign.js';
+import { verifySignature } from '../../src/dsig/verify.js';
+import { initSync } from '../../src/crypto/index.js';
+
+initSync();
+const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+const secret = utf8('0123456789abcdef0123456789abcdef');
+
+test('the SignedInfo a signXml signature covers is its exc-c14n in place, for every prefix and PrefixList form', () => {
+  const doc = utf8('<r xmlns="urn:r" xmlns:x="urn:x"><x:a Id="a1">t&amp;</x:a><b Id="b1"/><h/></r>');
+  for (const prefix of ['', 'ds', 'sig']) {
+    for (const prefixList of [undefined, 'x', '#default x']) {
+      for (const algorithm of ['hmac-sha1', 'hmac-sha256'] as const) {
+        const signed = signXml(doc, {
+          key: { kind: 'hmac', secret }, algorithm, prefix,
+          references: [{ id: 'a1', ...(prefixList === undefined ? {} : { prefixList }) }, { id: 'b1' }],
+          parent: { select: (el) => el.local === 'h' }, keyInfo: '<k xmlns="urn:k">1</k>',
+        });
+        const r = verifySignature(signed, { key: { kind: 'hmac', secret } });
+        const inPlace = canonicalize(signed, { select: (el) => el.uri === DSIG_NAMESPACE && el.local === 'SignedInfo' });
+        assert.deepEqual(r.signedInfo, inPlace);
+        assert.deepEqual(r.ids, ['a1', 'b1']);
+      }
+    }
+  }
+});
+
+test('verifyCollectedSignature: one pass; the Signature must be the element at the offset given, with the same bytes', async () => {
+  const { verifyCollectedSignature } = await import('../../src/dsig/verify.js');
+  const { SubtreeCollector } = await import('../../src/dsig/tree.js');
+  const { XmlParser } = await import('../../src/xml/parser.js');
+  const doc = utf8('<r xmlns="urn:r"><a Id="a1">t</a><h></h></r>');
+  const signed = signXml(doc, { key: { kind: 'hmac', secret }, references: [{ id: 'a1' }, { id: '' }], parent: { select: (el) => el.local === 'h' } });
+  const collect = (bytes: Uint8Array) => {
+    const c = new SubtreeCollector((el, inside) => !inside && el.local === 'Signature');
+    const p = new XmlParser(c);
+    p.write(bytes);
+    p.end();
+    return c.roots[0]!;
+  };
+  const tree = collect(signed);
+  const key = { kind: 'hmac' as const, secret };
+  const r = verifyCollectedSignature(signed, { tree, source: signed, byteStart: tree.el.byteStart }, { key });
+  assert.deepEqual(r.ids, ['a1', '']);
+  assert.deepEqual(r.signature, { byteStart: tree.el.byteStart, byteEnd: tree.el.byteEnd });
+  assert.deepEqual(r.signedInfo, verifySignature(signed, { key }).signedInfo);
+  const code = (f: () => unknown): string | undefined => {
+    try {
+      f();
+    } catch (e) {
+      return (e as { code?: string }).code;
+    }
+    return undefined;
+  };
+  // Another offset, or the same bytes where they are not markup (inside a comment), are refused.
+  assert.equal(code(() => verifyCollectedSignature(signed, { tree, source: signed, byteStart: tree.el.byteStart + 1 }, { key })), 'SIGNATURE_STRUCTURE');
+  const text = new TextDecoder().decode(signed);
+  const sigXml = text.slice(tree.el.byteStart, tree.el.byteEnd);
+  const hidden = utf8(text.replace(sigXml, `<!--${sigXml}-->`));
+  assert.equal(code(() => verifyCollectedSignature(hidden, { tree, source: signed, byteStart: tree.el.byteStart + 4 }, { key })), 'SIGNATURE_STRUCTURE');
+  // A tampered reference still fails on its digest.
+  const tampered = utf8(text.replace('>t<', '>u<'));
+  assert.equal(code(() => verifyCollectedSignature(tampered, { tree, source: signed, byteStart: tree.el.byteStart }, { key })), 'DIGEST_MISMATCH');
+});

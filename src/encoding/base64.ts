@@ -85,3 +85,76 @@ export function decodeBase64Strict(text: string): Uint8Array | undefined {
   if ((acc & ((1 << bits) - 1)) !== 0) return undefined; // non-zero spare bits
   return out.slice(0, o);
 }
+
+// Public data (ciphertext) only: table lookups indexed by the data are fine there, and 2-4x faster.
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const ENCODE_TABLE = new Uint8Array(64);
+const DECODE_TABLE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++) {
+  ENCODE_TABLE[i] = ALPHABET.charCodeAt(i);
+  DECODE_TABLE[ALPHABET.charCodeAt(i)] = i;
+}
+
+/**
+ * encodeBase64 for public bytes only (ciphertext): SECURITY: the table lookups are indexed by the data, so never
+ * use it for keys, entropy or anything secret. PERF: session protect 2 KiB encodes ~5 KB of CipherValue.
+ */
+export function encodeBase64Public(bytes: Uint8Array): string {
+  const n = bytes.length;
+  const out = new Uint8Array(Math.ceil(n / 3) * 4);
+  const t = ENCODE_TABLE;
+  let i = 0;
+  let o = 0;
+  for (; i + 2 < n; i += 3) {
+    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out[o] = t[v >>> 18]!;
+    out[o + 1] = t[(v >>> 12) & 63]!;
+    out[o + 2] = t[(v >>> 6) & 63]!;
+    out[o + 3] = t[v & 63]!;
+    o += 4;
+  }
+  if (i < n) {
+    const two = i + 1 < n;
+    const v = (bytes[i]! << 16) | (two ? bytes[i + 1]! << 8 : 0);
+    out[o++] = t[v >>> 18]!;
+    out[o++] = t[(v >>> 12) & 63]!;
+    out[o++] = two ? t[(v >>> 6) & 63]! : 61;
+    out[o++] = 61;
+  }
+  return ascii.decode(out);
+}
+
+/**
+ * decodeBase64Strict for public text only (a CipherValue), with the same result for every input: runs of four
+ * alphabet characters go through a table (SECURITY: indexed by the data, so never for secrets); from the first
+ * other character (whitespace, `=`, anything invalid) on, the rest is decodeBase64Strict's.
+ */
+export function decodeBase64Public(text: string): Uint8Array | undefined {
+  const n = text.length;
+  const out = new Uint8Array(Math.floor((n * 3) / 4) + 3);
+  const t = DECODE_TABLE;
+  let i = 0;
+  let o = 0;
+  for (; i + 4 <= n; i += 4) {
+    const a = text.charCodeAt(i);
+    const b = text.charCodeAt(i + 1);
+    const c = text.charCodeAt(i + 2);
+    const d = text.charCodeAt(i + 3);
+    if ((a | b | c | d) > 127) break;
+    const va = t[a]!;
+    const vb = t[b]!;
+    const vc = t[c]!;
+    const vd = t[d]!;
+    if ((va | vb | vc | vd) < 0) break;
+    const v = (va << 18) | (vb << 12) | (vc << 6) | vd;
+    out[o] = v >>> 16;
+    out[o + 1] = (v >>> 8) & 0xff;
+    out[o + 2] = v & 0xff;
+    o += 3;
+  }
+  if (i === n) return out.slice(0, o);
+  const rest = decodeBase64Strict(i === 0 ? text : text.slice(i));
+  if (rest === undefined) return undefined;
+  out.set(rest, o);
+  return out.slice(0, o + rest.length);
+}

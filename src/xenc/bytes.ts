@@ -1,5 +1,5 @@
 // XML Encryption 1.0 §4.1 step 3 / §4.2 step 3: the byte ranges of an element and of its content, for splicing.
-import { decodeBase64Strict } from '../encoding/base64.js';
+import { decodeBase64Public } from '../encoding/base64.js';
 import { DecryptionError } from '../errors.js';
 
 /** SPEC: Namespaces in XML 1.0 [4] NCName (the Id values and prefixes we write or accept in `#id` references). */
@@ -20,7 +20,7 @@ export const utf8Encoder = new TextEncoder();
  * is the one DecryptionError.
  */
 export function decodeCipherValue(text: string): Uint8Array {
-  const bytes = decodeBase64Strict(text);
+  const bytes = decodeBase64Public(text);
   if (bytes === undefined) throw new DecryptionError();
   return bytes;
 }

@@ -1,5 +1,5 @@
 // XML Encryption 1.0 §4.1 (Encryption): an element or its content becomes an EncryptedData, spliced in as bytes.
-import { encodeBase64 } from '../dsig/base64.js';
+import { encodeBase64Public } from '../encoding/base64.js';
 import { auto } from '../crypto/index.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { EncryptionError } from '../errors.js';
@@ -78,7 +78,7 @@ export function buildEncryptedData(plaintext: Uint8Array, type: string | undefin
   const keyInfo = options.keyInfo === undefined ? '' : `<KeyInfo xmlns="${DSIG_NAMESPACE}">${options.keyInfo}</KeyInfo>`;
   return (
     `<${p}EncryptedData${attrs}><${p}EncryptionMethod Algorithm="${AES_CBC[algorithm].uri}"/>${keyInfo}` +
-    `<${p}CipherData><${p}CipherValue>${encodeBase64(concat(iv, ciphertext))}</${p}CipherValue></${p}CipherData></${p}EncryptedData>`
+    `<${p}CipherData><${p}CipherValue>${encodeBase64Public(concat(iv, ciphertext))}</${p}CipherValue></${p}CipherData></${p}EncryptedData>`
   );
 }
 

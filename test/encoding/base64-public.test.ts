@@ -1,0 +1,48 @@
+// The table-driven base64 for public data (ciphertext) gives exactly the constant-time functions' results.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodeBase64Public, decodeBase64Strict, encodeBase64, encodeBase64Public } from '../../src/encoding/base64.js';
+
+function random(n: number, seed: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+test('encodeBase64Public = encodeBase64, and decodeBase64Public reads it back', () => {
+  for (let n = 0; n < 70; n++) {
+    const bytes = random(n, n + 1);
+    const s = encodeBase64Public(bytes);
+    assert.equal(s, encodeBase64(bytes));
+    assert.deepEqual(decodeBase64Public(s), bytes);
+  }
+});
+
+test('decodeBase64Public = decodeBase64Strict on valid, mutated and whitespace-laden text', () => {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/= \t\r\n-_.é€\u0000';
+  let checked = 0;
+  for (let seed = 1; seed <= 3000; seed++) {
+    const r = random(64, seed * 7919);
+    let s = encodeBase64(random(r[0]! % 40, seed));
+    // Mutations: insert, replace or delete characters anywhere.
+    const edits = r[1]! % 4;
+    for (let e = 0; e < edits; e++) {
+      const at = s.length === 0 ? 0 : r[2 + e]! % (s.length + 1);
+      const c = alphabet[r[10 + e]! % alphabet.length]!;
+      const op = r[20 + e]! % 3;
+      s = op === 0 ? s.slice(0, at) + c + s.slice(at) : op === 1 ? s.slice(0, at) + c + s.slice(at + 1) : s.slice(0, at) + s.slice(at + 1);
+    }
+    assert.deepEqual(decodeBase64Public(s), decodeBase64Strict(s), JSON.stringify(s));
+    checked++;
+  }
+  for (const s of ['', '====', 'QQ==', 'QR==', 'QQ=', 'QUJD', 'QUJD\nRA==', 'QUJDRA==QQ==', ' QUJD', 'QUJ\u00e9', 'QUJDRE', 'QUJDR===']) {
+    assert.deepEqual(decodeBase64Public(s), decodeBase64Strict(s), JSON.stringify(s));
+  }
+  assert.equal(checked, 3000);
+});

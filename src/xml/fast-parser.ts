@@ -267,7 +267,7 @@ function nameEntry(name: string): NameEntry {
   if (colon === -1) return { name, prefix: '', local: name, bad: false };
   const prefix = name.slice(0, colon);
   const local = name.slice(colon + 1);
-  return { name, prefix, local, bad: prefix === '' || local === '' || local.includes(':') || !startsName(local) };
+  return { name, prefix, local, bad: prefix === '' || local === '' || local.includes(':') };
 }
 
 const NAME_CACHE_SIZE = 1024;
@@ -1213,7 +1213,12 @@ export class FastXmlParser {
       }
       uris[i] = attrUri;
     }
-    // XmlParser #onOpenTag.
+    // XmlParser #onOpenTag (the QName local-part check first, where XmlParser makes it).
+    if (prefix !== '' && !startsName(tag.local)) throw malformed(`malformed name: ${tag.name}`);
+    for (let i = 0; i < count; i++) {
+      const attr = names[i]!;
+      if (attr.prefix !== '' && !startsName(attr.local)) throw malformed(`malformed name: ${attr.name}`);
+    }
     const limits = this.#limits;
     const depth = this.#stack.length + 1;
     if (depth > limits.maxDepth) throw new XmlError('XML_LIMIT', `nesting exceeds maxDepth (${limits.maxDepth})`);

@@ -2,7 +2,7 @@
 import { auto } from '../crypto/auto.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { SessionError, WsSecurityError } from '../errors.js';
-import { fetchTransport } from '../http/fetch-transport.js';
+import { defaultTransport } from '../http/node-transport.js';
 import type { SoapVersion } from '../soap/namespaces.js';
 import { checkTimestamp } from '../wss/timestamp.js';
 import { protectBootstrapRequestAsync } from './bootstrap.js';
@@ -97,7 +97,7 @@ export class SecureSessionClient {
     this.#provider = options.provider ?? auto;
     const urls = options.url === undefined ? [] : Array.isArray(options.url) ? options.url : [options.url];
     const given = options.transport === undefined ? [] : Array.isArray(options.transport) ? options.transport : [options.transport];
-    this.#transports = given.length > 0 ? given : urls.map((u) => fetchTransport(u));
+    this.#transports = given.length > 0 ? given : urls.map((u) => defaultTransport(u));
     if (this.#transports.length === 0) throw new RangeError('give a url or a transport');
     this.#to = options.to ?? urls[0] ?? IN_PROCESS_TO;
     this.#replies = new MemoryReplayCache({ maxEntries: this.settings.replayCacheSize, now: () => this.#now() });

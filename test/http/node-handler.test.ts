@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { createRequestHandler, fetchTransport, formatLogLine, sessionPrefix, type RequestLogEntry } from '../../src/http/index.js';
+import { createRequestHandler, defaultTransport, fetchTransport, formatLogLine, nodeHttpTransport, sessionPrefix, type RequestLogEntry } from '../../src/http/index.js';
 import { SecureSessionClient } from '../../src/wssc/session-client.js';
 import { newService, testPki, text } from '../wssc/session-helpers.js';
 
@@ -44,5 +44,40 @@ describe('node:http handler + fetch transport', () => {
     assert.equal(garbage.status, 500);
     assert.deepEqual(log.slice(before).map((e) => e.status), [405, 415, 415, 413, 500]);
     assert.equal(formatLogLine({ method: 'GET', status: 405, ms: 1.25 }), 'GET - 405 - 1.3ms');
+  });
+
+  it('serves a session over fetch given as the transport (browsers, workers)', async () => {
+    const p = testPki();
+    const client = await SecureSessionClient.establish({ transport: fetchTransport(url), to: url, bootstrap: { mode: 'mutual-certificate', client: p.client, serviceCertificate: p.service.certificate } });
+    assert.equal(text(await client.call('urn:echo', '<x>2</x>')), '<x>2</x>');
+    await client.cancel();
+  });
+
+  it('node:http transport: status, lower-case headers, a body in many chunks, and network errors reject', async () => {
+    const big = 'y'.repeat(300_000);
+    const s = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(207, { 'X-Thing': 'a', 'Set-Cookie': ['c=1', 'd=2'], 'content-type': 'text/plain' });
+        res.write(big.slice(0, 1000));
+        setTimeout(() => res.end(big.slice(1000)), 5);
+      });
+    });
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+    const u = `http://127.0.0.1:${(s.address() as AddressInfo).port}/`;
+    try {
+      const r = await nodeHttpTransport(u)(new TextEncoder().encode('<a/>'), { 'content-type': 'application/soap+xml' });
+      assert.equal(r.status, 207);
+      assert.equal(r.headers['x-thing'], 'a');
+      assert.equal(r.headers['set-cookie'], 'c=1, d=2');
+      assert.equal(text(r.body), big);
+    } finally {
+      s.closeAllConnections();
+      await new Promise<void>((r) => s.close(() => r()));
+    }
+    await assert.rejects(nodeHttpTransport(u)(new Uint8Array(1), {}));
+    assert.throws(() => nodeHttpTransport('ftp://127.0.0.1/'), TypeError);
+    // Not a URL: the fetch transport, which fails when used (as before).
+    await assert.rejects(defaultTransport('not a url')(new Uint8Array(1), {}));
   });
 });

@@ -45,7 +45,11 @@ export interface ClientSettings {
   detectReplays: boolean;
   replayWindowMs: number;
   maxClockSkewMs: number;
-  /** Replay cache entries at most on the client (it sees only its own replies). */
+  /**
+   * Replay cache entries at most on the client: WCF's 900 000, as on the service (protocol.md §4.3). Entries live
+   * ReplayWindow + 2×MaxClockSkew (15 min), so a cap of 10 000 refused every reply (REPLAY_CACHE_FULL) once a client
+   * had made 10 000 calls in 15 minutes (11 a second; a loopback load test hit it in seconds).
+   */
   replayCacheSize: number;
   timestampValidityMs: number;
   /** SessionKeyRenewalInterval: renew proactively this long after a key was issued (10 h, before the service's 15 h). */
@@ -81,7 +85,7 @@ export const DEFAULT_CLIENT_SETTINGS: Readonly<ClientSettings> = Object.freeze({
   detectReplays: true,
   replayWindowMs: 5 * MINUTE,
   maxClockSkewMs: 5 * MINUTE,
-  replayCacheSize: 10_000,
+  replayCacheSize: 900_000,
   timestampValidityMs: 5 * MINUTE,
   sessionKeyRenewalIntervalMs: 10 * HOUR,
   sessionKeyRolloverIntervalMs: 5 * MINUTE,

@@ -34,6 +34,8 @@ describe('session settings', () => {
     assert.equal(s.maxCachedCookies, 1000);
     assert.equal(s.maxMessageBytes, 4 * 1024 * 1024);
     assert.equal(DEFAULT_CLIENT_SETTINGS.sessionKeyRenewalIntervalMs, 10 * HOUR);
+    // The client's replay cache is WCF's size too: 10 000 entries of 15 minutes ran out under steady load.
+    assert.equal(DEFAULT_CLIENT_SETTINGS.replayCacheSize, 900_000);
     assert.equal(replayTtlMs(s), 15 * MIN);
   });
 

@@ -1,6 +1,7 @@
 // Bytes → SAX events on UTF-8 directly: XML 1.0 (5th ed.) §2–§4 and Namespaces in XML 1.0 (3rd ed.) §3–§6, with XmlParser's guards.
 import { XmlError } from '../errors.js';
 import type { XmlAttribute, XmlElement, XmlHandler, XmlNamespaceDecl } from './events.js';
+import { checkAttributeCount, checkAttributeValue, checkDepth, checkInputSize, checkName, checkNamespaceUri, checkNotUtf16, checkText, checkXmlDecl, dtdError, EMPTY, nameTooLong, SLICE_UNITS } from './guards.js';
 import { resolveLimits, type XmlLimits } from './limits.js';
 import { NamespaceScope, XML_NAMESPACE, XMLNS_NAMESPACE } from './namespace-scope.js';
 
@@ -71,29 +72,7 @@ const RBRACKET = 0x5d;
 const LBRACKET = 0x5b;
 const HASH = 0x23;
 
-/** Units per saxes write: XmlParser feeds saxes 64 Ki code units at a time and checks limits after each. */
-const SLICE_UNITS = 64 * 1024;
-
-const EMPTY: readonly never[] = Object.freeze([]);
 const NO_BYTES = new Uint8Array(0);
-
-/** SPEC: the same absolute-URI rule as XmlParser (Namespaces 1.0 §2.2, C14N 1.0; RFC 3986 §2 characters). */
-const ABSOLUTE_URI = /^[A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$/;
-
-/** PERF: the same namespace URIs recur in every message; the regex ran for each declaration (3% of a 2 KiB parse). */
-const URI_CHECKED = new Map<string, boolean>();
-
-function isAbsoluteUri(uri: string): boolean {
-  let ok = URI_CHECKED.get(uri);
-  if (ok === undefined) {
-    ok = ABSOLUTE_URI.test(uri);
-    if (uri.length <= 256) {
-      if (URI_CHECKED.size >= 256) URI_CHECKED.clear();
-      URI_CHECKED.set(uri, ok);
-    }
-  }
-  return ok;
-}
 
 // Byte classes. S = XML 1.0 [3]; name tables are the ASCII part of [4] NameStartChar and [4a] NameChar.
 const IS_S = new Uint8Array(256);
@@ -278,11 +257,6 @@ function malformed(message: string): XmlError {
   return new XmlError('XML_MALFORMED', `malformed XML: ${message}`);
 }
 
-function dtdError(): XmlError {
-  // SECURITY: SOAP forbids DTDs; refusing them removes entity expansion and default-attribute differentials.
-  return new XmlError('XML_DTD', 'a DOCTYPE is not allowed');
-}
-
 /** SPEC: Namespaces 1.0 §3 "Reserved Prefixes and Namespace Names", as saxes checks them (nsPairCheck). */
 function checkNamespacePair(prefix: string, uri: string): void {
   if (prefix === 'xml' && uri !== XML_NAMESPACE) throw malformed(`xml prefix must be bound to ${XML_NAMESPACE}`);
@@ -381,9 +355,7 @@ export class FastXmlParser {
     this.#guard();
     try {
       this.#total += chunk.length;
-      if (this.#total > this.#limits.maxBytes) {
-        throw new XmlError('XML_LIMIT', `input exceeds maxBytes (${this.#limits.maxBytes})`);
-      }
+      checkInputSize(this.#total, this.#limits);
       if (this.#total === chunk.length && chunk.length >= 2) checkNotUtf16(chunk[0]!, chunk[1]!);
       this.#append(chunk);
       const from = this.#validEnd;
@@ -663,15 +635,11 @@ export class FastXmlParser {
     if (state >= DOCTYPE) throw dtdError();
     const limits = this.#limits;
     if (this.#pendingName() > limits.maxNameLength || this.#pendingTarget() > limits.maxNameLength || this.#pendingEntity() > limits.maxNameLength) {
-      throw new XmlError('XML_LIMIT', `a name exceeds maxNameLength (${limits.maxNameLength})`);
+      throw nameTooLong(limits);
     }
-    if (this.#attrCount > limits.maxAttributes) {
-      throw new XmlError('XML_LIMIT', `an element exceeds maxAttributes (${limits.maxAttributes})`);
-    }
+    checkAttributeCount(this.#attrCount, limits);
     if (state === ATTRIB_VALUE || state === ATTRIB_VALUE_QUOTED || state === ATTRIB_VALUE_CLOSED) {
-      if (this.#text.length > limits.maxAttributeValueLength) {
-        throw new XmlError('XML_LIMIT', `an attribute value exceeds maxAttributeValueLength (${limits.maxAttributeValueLength})`);
-      }
+      checkAttributeValue(this.#text.length, limits);
       return;
     }
     if (state === TEXT || (state === CDATA && this.#cdataPending === 0)) {
@@ -1002,7 +970,7 @@ export class FastXmlParser {
     this.#tokStart = -1;
     this.#tag = tag;
     this.#tagStart = this.#base + start - 1;
-    this.#checkName(tag.name);
+    checkName(tag.name, this.#limits);
     this.#sawRoot = true;
     if (this.#closedRoot) throw malformed('documents may contain only one root');
     const b = this.#buf[end]!;
@@ -1221,22 +1189,18 @@ export class FastXmlParser {
     }
     const limits = this.#limits;
     const depth = this.#stack.length + 1;
-    if (depth > limits.maxDepth) throw new XmlError('XML_LIMIT', `nesting exceeds maxDepth (${limits.maxDepth})`);
-    if (count > limits.maxAttributes) throw new XmlError('XML_LIMIT', `an element exceeds maxAttributes (${limits.maxAttributes})`);
+    checkDepth(depth, limits);
+    checkAttributeCount(count, limits);
     let attributes: XmlAttribute[] | readonly never[] = EMPTY;
     let namespaces: XmlNamespaceDecl[] | readonly never[] = EMPTY;
     for (let i = 0; i < count; i++) {
       const attr = names[i]!;
       const value = values[i]!;
-      this.#checkName(attr.name);
-      if (value.length > limits.maxAttributeValueLength) {
-        throw new XmlError('XML_LIMIT', `an attribute value exceeds maxAttributeValueLength (${limits.maxAttributeValueLength})`);
-      }
+      checkName(attr.name, limits);
+      checkAttributeValue(value.length, limits);
       const attrUri = uris[i]!;
       if (attrUri === XMLNS_NAMESPACE) {
-        if (value !== '' && !isAbsoluteUri(value)) {
-          throw new XmlError('XML_NAMESPACE', `namespace URI ${JSON.stringify(value)} of ${attr.name} is not an absolute URI`);
-        }
+        checkNamespaceUri(value, attr.name);
         if (namespaces === EMPTY) namespaces = [];
         (namespaces as XmlNamespaceDecl[]).push({ prefix: attr.prefix === '' ? '' : attr.local, uri: value });
       } else {
@@ -1476,7 +1440,7 @@ export class FastXmlParser {
       this.#text = '';
       this.#state = TEXT;
       // XmlParser piHandler.
-      this.#checkName(target);
+      checkName(target, this.#limits);
       this.#checkText(body.length, 'processing instruction');
       this.#textRun = 0;
       this.#handler.processingInstruction(target, body, this.#stack.length);
@@ -1654,13 +1618,7 @@ export class FastXmlParser {
         if ((this.#declExpects & 1) !== 0) throw malformed('XML declaration must contain a version');
         const version = this.#declVersion;
         const encoding = this.#declEncoding;
-        // SPEC: only what we decode is accepted; XML 1.1 changes line-end and character rules c14n 1.0 assumes.
-        if (version !== undefined && version !== '1.0') {
-          throw new XmlError('XML_VERSION', `XML version ${version} is not supported (only 1.0)`);
-        }
-        if (encoding !== undefined && !/^utf-?8$/i.test(encoding)) {
-          throw new XmlError('XML_ENCODING', `encoding ${encoding} is not supported (only UTF-8)`);
-        }
+        checkXmlDecl(version, encoding);
         this.#declName = '';
         this.#piTarget = '';
         this.#text = '';
@@ -1744,15 +1702,7 @@ export class FastXmlParser {
   }
 
   #checkText(length: number, what: string): void {
-    if (this.#textRun + length > this.#limits.maxTextLength) {
-      throw new XmlError('XML_LIMIT', `a ${what} exceeds maxTextLength (${this.#limits.maxTextLength})`);
-    }
-  }
-
-  #checkName(name: string): void {
-    if (name.length > this.#limits.maxNameLength) {
-      throw new XmlError('XML_LIMIT', `a name exceeds maxNameLength (${this.#limits.maxNameLength})`);
-    }
+    checkText(this.#textRun + length, this.#limits, what);
   }
 }
 
@@ -1789,10 +1739,4 @@ function isNonChar(buf: Uint8Array, i: number): boolean {
 
 function encodingError(at: number): XmlError {
   return new XmlError('XML_ENCODING', `invalid UTF-8 at byte ${at}`);
-}
-
-function checkNotUtf16(b0: number, b1: number): void {
-  if ((b0 === 0xfe && b1 === 0xff) || (b0 === 0xff && b1 === 0xfe)) {
-    throw new XmlError('XML_ENCODING', 'UTF-16 input is not supported (only UTF-8)');
-  }
 }

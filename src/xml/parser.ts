@@ -4,6 +4,7 @@ import { XmlError } from '../errors.js';
 import { ByteOffsetMap } from './byte-offsets.js';
 import { startsName } from './fast-parser.js';
 import type { XmlAttribute, XmlElement, XmlHandler, XmlNamespaceDecl } from './events.js';
+import { checkAttributeCount, checkAttributeValue, checkDepth, checkInputSize, checkName, checkNamespaceUri, checkNotUtf16, checkText, checkXmlDecl, dtdError, EMPTY, nameTooLong, SLICE_UNITS } from './guards.js';
 import { resolveLimits, type XmlLimits } from './limits.js';
 import { NamespaceScope, XMLNS_NAMESPACE } from './namespace-scope.js';
 import { Utf8StreamDecoder } from './utf8-stream-decoder.js';
@@ -51,17 +52,6 @@ const S_PI_ENDING = 26;
 const S_ATTRIB_VALUE = 39;
 const S_ATTRIB_VALUE_UNQUOTED = 42;
 
-/** PERF: saxes is fed at most this many code units at a time, so limits are checked at least this often. */
-const SLICE_UNITS = 64 * 1024;
-
-const EMPTY: readonly never[] = Object.freeze([]);
-
-/**
- * SPEC: Namespaces 1.0 §2.2 deprecates relative URI references as namespace names and C14N 1.0 refuses them; the
- * characters are RFC 3986 §2's (IRIs and unescaped spaces or quotes are refused, as libxml2 refuses them).
- */
-const ABSOLUTE_URI = /^[A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$/;
-
 /**
  * A push parser: `write(bytes)` any number of times, then `end()`. Events go to the handler synchronously.
  *
@@ -105,15 +95,7 @@ export class SaxesXmlParser {
     h.doctypeHandler = () => {
       throw dtdError();
     };
-    h.xmldeclHandler = (decl) => {
-      // SPEC: only what we decode is accepted; XML 1.1 changes line-end and character rules c14n 1.0 assumes.
-      if (decl.version !== undefined && decl.version !== '1.0') {
-        throw new XmlError('XML_VERSION', `XML version ${decl.version} is not supported (only 1.0)`);
-      }
-      if (decl.encoding !== undefined && !/^utf-?8$/i.test(decl.encoding)) {
-        throw new XmlError('XML_ENCODING', `encoding ${decl.encoding} is not supported (only UTF-8)`);
-      }
-    };
+    h.xmldeclHandler = (decl) => checkXmlDecl(decl.version, decl.encoding);
     requireSpaceAfterPiTarget(h);
     h.openTagStartHandler = (tag) => this.#onOpenTagStart(tag);
     h.openTagHandler = (tag) => this.#onOpenTag(tag);
@@ -126,7 +108,7 @@ export class SaxesXmlParser {
       this.#handler.comment(text, this.#stack.length);
     };
     h.piHandler = (pi) => {
-      this.#checkName(pi.target);
+      checkName(pi.target, this.#limits);
       this.#checkText(pi.body.length, 'processing instruction');
       this.#textRun = 0;
       this.#handler.processingInstruction(pi.target, pi.body, this.#stack.length);
@@ -138,9 +120,7 @@ export class SaxesXmlParser {
     this.#guard();
     try {
       this.#bytes += chunk.length;
-      if (this.#bytes > this.#limits.maxBytes) {
-        throw new XmlError('XML_LIMIT', `input exceeds maxBytes (${this.#limits.maxBytes})`);
-      }
+      checkInputSize(this.#bytes, this.#limits);
       if (this.#bytes === chunk.length && chunk.length >= 2) checkNotUtf16(chunk[0]!, chunk[1]!);
       const text = this.#decoder.decode(chunk);
       this.#offsets.append(text, this.#decoder.lastByteLength);
@@ -179,15 +159,11 @@ export class SaxesXmlParser {
     if (state >= S_DOCTYPE && state <= S_DTD_PI_ENDING) throw dtdError();
     const limits = this.#limits;
     if (s.name.length > limits.maxNameLength || s.piTarget.length > limits.maxNameLength || s.entity.length > limits.maxNameLength) {
-      throw new XmlError('XML_LIMIT', `a name exceeds maxNameLength (${limits.maxNameLength})`);
+      throw nameTooLong(limits);
     }
-    if (s.attribList.length > limits.maxAttributes) {
-      throw new XmlError('XML_LIMIT', `an element exceeds maxAttributes (${limits.maxAttributes})`);
-    }
+    checkAttributeCount(s.attribList.length, limits);
     if (state >= S_ATTRIB_VALUE && state <= S_ATTRIB_VALUE_UNQUOTED) {
-      if (s.text.length > limits.maxAttributeValueLength) {
-        throw new XmlError('XML_LIMIT', `an attribute value exceeds maxAttributeValueLength (${limits.maxAttributeValueLength})`);
-      }
+      checkAttributeValue(s.text.length, limits);
       return;
     }
     if (state === S_TEXT || state === S_CDATA) {
@@ -205,7 +181,7 @@ export class SaxesXmlParser {
 
   #onOpenTagStart(tag: { name: string }): void {
     const s = this.#internals;
-    this.#checkName(tag.name);
+    checkName(tag.name, this.#limits);
     // saxes has just read the character after the name; the name is raw input, so '<' is name.length + 1 before it.
     this.#tagStartByte = this.#offsets.toByte(s.chunkPosition + s.prevI - tag.name.length - 1);
     // PERF: iterating this array beats for-in over saxes' null-prototype attribute map (same objects, same order).
@@ -220,23 +196,19 @@ export class SaxesXmlParser {
       if (attr.prefix !== '' && !startsName(attr.local)) throw new XmlError('XML_MALFORMED', `malformed name: ${attr.name}`);
     }
     const depth = this.#stack.length + 1;
-    if (depth > limits.maxDepth) throw new XmlError('XML_LIMIT', `nesting exceeds maxDepth (${limits.maxDepth})`);
+    checkDepth(depth, limits);
     let attributes: XmlAttribute[] | readonly never[] = EMPTY;
     let namespaces: XmlNamespaceDecl[] | readonly never[] = EMPTY;
     const list = this.#attribList;
-    if (list.length > limits.maxAttributes) throw new XmlError('XML_LIMIT', `an element exceeds maxAttributes (${limits.maxAttributes})`);
+    checkAttributeCount(list.length, limits);
     for (let i = 0; i < list.length; i++) {
       const attr = list[i]!;
-      this.#checkName(attr.name);
-      if (attr.value.length > limits.maxAttributeValueLength) {
-        throw new XmlError('XML_LIMIT', `an attribute value exceeds maxAttributeValueLength (${limits.maxAttributeValueLength})`);
-      }
+      checkName(attr.name, limits);
+      checkAttributeValue(attr.value.length, limits);
       if (attr.uri === XMLNS_NAMESPACE) {
         const uri = attr.value;
         // SECURITY: saxes resolves names against the trimmed value; refusing padded values keeps both views equal.
-        if (uri !== '' && !ABSOLUTE_URI.test(uri)) {
-          throw new XmlError('XML_NAMESPACE', `namespace URI ${JSON.stringify(uri)} of ${attr.name} is not an absolute URI`);
-        }
+        checkNamespaceUri(uri, attr.name);
         if (namespaces === EMPTY) namespaces = [];
         (namespaces as XmlNamespaceDecl[]).push({ prefix: attr.prefix === '' ? '' : attr.local, uri });
       } else {
@@ -278,15 +250,7 @@ export class SaxesXmlParser {
   }
 
   #checkText(length: number, what: string): void {
-    if (this.#textRun + length > this.#limits.maxTextLength) {
-      throw new XmlError('XML_LIMIT', `a ${what} exceeds maxTextLength (${this.#limits.maxTextLength})`);
-    }
-  }
-
-  #checkName(name: string): void {
-    if (name.length > this.#limits.maxNameLength) {
-      throw new XmlError('XML_LIMIT', `a name exceeds maxNameLength (${this.#limits.maxNameLength})`);
-    }
+    checkText(this.#textRun + length, this.#limits, what);
   }
 }
 
@@ -314,15 +278,4 @@ function requireSpaceAfterPiTarget(s: SaxesInternals): void {
       this.fail('a processing instruction target must be followed by whitespace or ?>.');
     }
   };
-}
-
-function dtdError(): XmlError {
-  // SECURITY: SOAP forbids DTDs; refusing them removes entity expansion and default-attribute differentials.
-  return new XmlError('XML_DTD', 'a DOCTYPE is not allowed');
-}
-
-function checkNotUtf16(b0: number, b1: number): void {
-  if ((b0 === 0xfe && b1 === 0xff) || (b0 === 0xff && b1 === 0xfe)) {
-    throw new XmlError('XML_ENCODING', 'UTF-16 input is not supported (only UTF-8)');
-  }
 }

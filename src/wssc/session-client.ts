@@ -7,6 +7,7 @@ import type { SoapVersion } from '../soap/namespaces.js';
 import { checkTimestamp } from '../wss/timestamp.js';
 import { protectBootstrapRequestAsync } from './bootstrap.js';
 import { MemoryReplayCache } from './replay-cache.js';
+import { clockMs, monotonicClock } from './session-clock.js';
 import { defaultCodec, SUITE_KEY_SIZE, type BootstrapClientOptions, type SessionCodec, type SessionToken, type SuiteName, type TokenLookup } from './session-codec.js';
 import { bodyScope, buildEnvelope, newMessageId, readEnvelope, readFault, soapHttpHeaders } from './session-envelope.js';
 import { faultError } from './session-faults.js';
@@ -138,20 +139,12 @@ export class SecureSessionClient {
   }
 
   #now(): number {
-    return this.#opts.clock === undefined ? Date.now() : this.#opts.clock().getTime();
+    return clockMs(this.#opts.clock);
   }
 
   #clock = (): Date => new Date(this.#now());
-  #lastStamp = 0;
-  /**
-   * The Created time of outgoing Timestamps, strictly increasing. SECURITY: in transport mode only the Timestamp
-   * is signed, so two messages stamped in the same millisecond would carry the same SignatureValue and the
-   * second would be refused as a replay (seen in tests, ~1 session in 10 under load).
-   */
-  #stampClock = (): Date => {
-    this.#lastStamp = Math.max(this.#now(), this.#lastStamp + 1);
-    return new Date(this.#lastStamp);
-  };
+  /** The Created time of outgoing Timestamps, strictly increasing. */
+  readonly #stampClock = monotonicClock(() => this.#now());
 
   #state(): KeyState {
     if (this.#closed || this.#current === undefined) throw new SessionError('SESSION_CLOSED', 'the session is closed');

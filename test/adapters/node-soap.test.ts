@@ -1,9 +1,7 @@
 // node-soap through the wssc adapters: against `wssc serve` (secure session) and an in-test X.509 per-message service; tampered, replayed and faulted replies surface typed.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createClientAsync, HttpClient, type Client } from 'soap';
 import {
@@ -17,11 +15,10 @@ import { openBootstrapRequest, protectBootstrapResponse, type BootstrapServiceOp
 import { SecureSessionClient } from '../../src/wssc/session-client.js';
 import { buildEnvelope, readEnvelope } from '../../src/wssc/session-envelope.js';
 import { WSSC_FEB2005 } from '../../src/wssc/versions.js';
+import { wsscServe, type ServeProcess } from '../helpers/wssc-cli.js';
 import { pkiFiles, testPki } from '../wssc/session-helpers.js';
 
 initSync();
-const root = new URL('../../../', import.meta.url).pathname;
-const bin = join(root, 'bin', 'wssc');
 const files = pkiFiles();
 const pki = testPki();
 const ACTION = 'http://tempuri.org/IEchoService/EchoString';
@@ -71,36 +68,11 @@ async function serveWsdl(location: string): Promise<string> {
   return `${await listen(createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/xml' }).end(wsdl(location))))}EchoService.svc?wsdl`;
 }
 
-interface Serve {
-  url: string;
-  log: string[];
-  proc: ChildProcess;
-}
-
-/** `wssc serve` on a free loopback port (MutualCertificate, Feb 2005), its log collected. */
-function wsscServe(): Promise<Serve> {
-  const proc = spawn(process.execPath, [bin, 'serve', '--port', '0', '--cert-file', files.serviceCert, '--private-key-file', files.serviceKey, '--client-ca-file', files.ca], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const log: string[] = [];
-  closers.push(() => new Promise<void>((done) => {
-    if (proc.exitCode !== null) return done();
-    proc.once('exit', () => done());
-    proc.kill('SIGTERM');
-  }));
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    proc.stderr!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        log.push(line);
-        const m = /listening on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(line);
-        if (m !== null) resolve({ url: m[1]!, log, proc });
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`wssc serve exited ${code}: ${log.join('\n')}`)));
-  });
+/** `wssc serve` on a free loopback port (MutualCertificate, Feb 2005), its log collected, stopped after the file. */
+async function serve(): Promise<ServeProcess> {
+  const s = await wsscServe(['--port', '0', '--cert-file', files.serviceCert, '--private-key-file', files.serviceKey, '--client-ca-file', files.ca]);
+  closers.push(s.stop);
+  return s;
 }
 
 const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 100));
@@ -143,13 +115,13 @@ async function rejectsWith(p: Promise<unknown>, check: (err: unknown) => boolean
 }
 
 describe('node-soap over a secure session (wssc serve)', () => {
-  let server: Serve;
+  let server: ServeProcess;
   let wsdlUrl: string;
   const establish = (url = server.url): Promise<SecureSessionClient> =>
     SecureSessionClient.establish({ url, bootstrap: { mode: 'mutual-certificate', client: pki.client, serviceCertificate: pki.service.certificate } });
 
   before(async () => {
-    server = await wsscServe();
+    server = await serve();
     wsdlUrl = await serveWsdl(server.url);
   });
 
@@ -226,7 +198,7 @@ describe('node-soap over a secure session (wssc serve)', () => {
     assert.deepEqual((await client.EchoStringAsync({ echo: 'one' }))[0], { echo: 'one' });
     await rejectsWith(client.EchoStringAsync({ echo: 'two' }), (e) => e instanceof SessionError && (e.code === 'REPLAY' || e.code === 'REPLY_MISMATCH'), 'a replayed reply');
 
-    const other = await wsscServe();
+    const other = await serve();
     const elsewhere = await createClientAsync(wsdlUrl, { httpClient: nodeSoapHttpClient(session), forceSoap12Headers: true, endpoint: other.url });
     elsewhere.setSecurity(security);
     await rejectsWith(elsewhere.EchoStringAsync({ echo: 'z' }), (e) => e instanceof SessionError && e.code === 'BAD_CONTEXT_TOKEN', 'an unknown token');

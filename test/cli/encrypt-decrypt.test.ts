@@ -1,24 +1,12 @@
 // `wssc encrypt` / `wssc decrypt` end to end through bin/wssc, with xmlsec1 as the other side, and CONTRACT.md's exit codes.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
+import { scratchDir, wsscSync as wssc } from '../helpers/wssc-cli.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'wssc-xenc-cli-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const { dir, file } = scratchDir('wssc-xenc-cli-');
 const hasXmlsec = spawnSync('xmlsec1', ['--version']).status === 0;
-
-function wssc(args: string[], input?: string) {
-  return spawnSync(process.execPath, ['bin/wssc', ...args], { encoding: 'utf8', ...(input === undefined ? {} : { input }) });
-}
-
-function file(name: string, data: Uint8Array | string): string {
-  const path = join(dir, name);
-  writeFileSync(path, data);
-  return path;
-}
 
 const key16 = file('k16', Uint8Array.from({ length: 16 }, (_, i) => i + 1));
 const key24 = file('k24', Uint8Array.from({ length: 24 }, (_, i) => i + 2));

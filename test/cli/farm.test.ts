@@ -1,71 +1,23 @@
 // A farm without sticky sessions: three `wssc serve --store redis://…` processes sharing one redis-server (AOF on): one session served by all, cross-node replay refusal, cancellation everywhere, Redis stopped and restarted mid-session.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SessionError } from '../../src/errors.js';
 import { SecureSessionClient } from '../../src/wssc/session-client.js';
-import { buildEnvelope, newMessageId, readFault } from '../../src/wssc/session-envelope.js';
+import { buildEnvelope, newMessageId } from '../../src/wssc/session-envelope.js';
 import { WSSC_FEB2005 } from '../../src/wssc/versions.js';
+import { postSoap as post, wsscCall as call, wsscServe, type ServeProcess } from '../helpers/wssc-cli.js';
 import { NO_REDIS, startRedis, type RedisServer } from '../wssc/redis-helpers.js';
 import { pkiFiles, testPki } from '../wssc/session-helpers.js';
 
-const root = new URL('../../../', import.meta.url).pathname;
-const bin = join(root, 'bin', 'wssc');
 const BODY = '<EchoString xmlns="http://tempuri.org/"><echo>farm</echo></EchoString>';
 const ECHO = 'http://tempuri.org/IEchoService/Echo';
 
-interface Node {
-  url: string;
-  log: string[];
-  proc: ChildProcess;
-  stop(): Promise<void>;
-}
-
-function serve(files: ReturnType<typeof pkiFiles>, args: string[]): Promise<Node> {
-  const proc = spawn(process.execPath, [bin, 'serve', '--port', '0', '--verbose', '--cert-file', files.serviceCert, '--private-key-file', files.serviceKey, '--client-ca-file', files.ca, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const log: string[] = [];
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    proc.stderr!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        log.push(line);
-        const m = /listening on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(line);
-        if (m !== null) {
-          resolve({
-            url: m[1]!, log, proc,
-            stop: () => new Promise<void>((done) => {
-              if (proc.exitCode !== null) return done();
-              proc.once('exit', () => done());
-              proc.kill('SIGTERM');
-            }),
-          });
-        }
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`wssc serve exited ${code}: ${log.join('\n')}`)));
-  });
-}
-
-function call(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const proc = spawn(process.execPath, [bin, 'call', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  proc.stdout.on('data', (d: Buffer) => void (stdout += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => void (stderr += d.toString()));
-  return new Promise((resolve) => proc.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr })));
-}
-
-async function post(url: string, bytes: Uint8Array): Promise<{ status: number; fault?: string }> {
-  const res = await fetch(url, { method: 'POST', body: bytes as BodyInit, headers: { 'content-type': 'application/soap+xml; charset=utf-8' } });
-  const f = readFault(new Uint8Array(await res.arrayBuffer()));
-  return { status: res.status, ...(f === undefined ? {} : { fault: f.subcode?.local ?? f.code.local }) };
+/** One node of the farm: MutualCertificate, verbose, on a free port. */
+function serve(files: ReturnType<typeof pkiFiles>, args: string[]): Promise<ServeProcess> {
+  return wsscServe(['--port', '0', '--verbose', '--cert-file', files.serviceCert, '--private-key-file', files.serviceKey, '--client-ca-file', files.ca, ...args]);
 }
 
 const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 100));
@@ -77,7 +29,7 @@ describe('a farm of three wssc serve processes on one Redis', { skip: NO_REDIS }
   const bodyFile = join(files.dir, 'body.xml');
   const storeKey = join(files.dir, 'store.key');
   let redis: RedisServer;
-  let nodes: Node[] = [];
+  let nodes: ServeProcess[] = [];
   let urls: string[] = [];
   const clientArgs = ['--cert-file', files.clientCert, '--private-key-file', files.clientKey, '--service-cert-file', files.serviceCert];
   const pki = testPki();

@@ -1,23 +1,10 @@
 // `wssc protect` / `wssc unprotect` end to end through bin/wssc (CONTRACT.md): round trips and exit codes 0/1/2/65.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
+import { scratchDir, wsscSync as wssc } from '../helpers/wssc-cli.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'wssc-session-cli-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-function wssc(args: string[], input?: string) {
-  return spawnSync(process.execPath, ['bin/wssc', ...args], { encoding: 'utf8', ...(input === undefined ? {} : { input }) });
-}
-
-function file(name: string, data: Uint8Array | string): string {
-  const path = join(dir, name);
-  writeFileSync(path, data);
-  return path;
-}
+const { dir, file } = scratchDir('wssc-session-cli-');
 
 const key = file('sct.key', Uint8Array.from({ length: 32 }, (_, i) => 255 - i));
 const otherKey = file('other.key', Uint8Array.from({ length: 32 }, (_, i) => i));

@@ -1,18 +1,16 @@
 // `wssc serve` and `wssc call` over loopback (CONTRACT.md): both bootstraps and versions, 100 messages on one token, renew, cancel, --dump replays, cookie mode across processes.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { SessionError } from '../../src/errors.js';
 import { SecureSessionClient } from '../../src/wssc/session-client.js';
-import { readFault } from '../../src/wssc/session-envelope.js';
 import { WSSC_13, WSSC_FEB2005 } from '../../src/wssc/versions.js';
+import { bin, postSoap as post, wsscCall as call, wsscServe, type ServeProcess } from '../helpers/wssc-cli.js';
 import { pkiFiles, testPki } from '../wssc/session-helpers.js';
 
-const root = new URL('../../../', import.meta.url).pathname;
-const bin = join(root, 'bin', 'wssc');
 const files = pkiFiles();
 const BODY = '<EchoString xmlns="http://tempuri.org/"><echo>loopback</echo></EchoString>';
 const bodyFile = join(files.dir, 'body.xml');
@@ -20,69 +18,20 @@ writeFileSync(bodyFile, BODY);
 const ring = join(files.dir, 'ring.txt');
 writeFileSync(ring, `# cookie key ring\nold ${randomBytes(32).toString('base64')}\nnew ${randomBytes(32).toString('base64')}\n`);
 
-interface Server {
-  url: string;
-  port: number;
-  log: string[];
-  proc: ChildProcess;
-  stop(): Promise<void>;
-}
-
-const running = new Set<Server>();
+const running = new Set<ServeProcess>();
 after(async () => {
   for (const s of running) await s.stop();
 });
 
-function serve(args: string[]): Promise<Server> {
-  const proc = spawn(process.execPath, [bin, 'serve', '--cert-file', files.serviceCert, '--private-key-file', files.serviceKey, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const log: string[] = [];
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    proc.stderr!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        log.push(line);
-        const m = /listening on http:\/\/127\.0\.0\.1:(\d+)\//.exec(line);
-        if (m !== null) {
-          const port = Number(m[1]);
-          const s: Server = {
-            url: `http://127.0.0.1:${port}/`, port, log, proc,
-            stop: () => new Promise<void>((done) => {
-              running.delete(s);
-              if (proc.exitCode !== null) return done();
-              proc.once('exit', () => done());
-              proc.kill('SIGTERM');
-            }),
-          };
-          running.add(s);
-          resolve(s);
-        }
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`wssc serve exited ${code}: ${log.join('\n')}`)));
-  });
-}
-
-function call(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const proc = spawn(process.execPath, [bin, 'call', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  proc.stdout.on('data', (d: Buffer) => void (stdout += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => void (stderr += d.toString()));
-  return new Promise((resolve) => proc.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr })));
+/** `wssc serve` with the service credentials, stopped after the file if a test has not stopped it. */
+async function serve(args: string[]): Promise<ServeProcess> {
+  const s = await wsscServe(['--cert-file', files.serviceCert, '--private-key-file', files.serviceKey, ...args]);
+  running.add(s);
+  return s;
 }
 
 const clientArgs = ['--cert-file', files.clientCert, '--private-key-file', files.clientKey, '--service-cert-file', files.serviceCert];
 const linesWith = (log: string[], s: string): string[] => log.filter((l) => l.includes(s));
-
-async function post(url: string, bytes: Uint8Array): Promise<{ status: number; fault?: string }> {
-  const res = await fetch(url, { method: 'POST', body: bytes as BodyInit, headers: { 'content-type': 'application/soap+xml; charset=utf-8' } });
-  const f = readFault(new Uint8Array(await res.arrayBuffer()));
-  return { status: res.status, ...(f === undefined ? {} : { fault: f.subcode?.local ?? f.code.local }) };
-}
 
 describe('wssc serve / wssc call over loopback', () => {
   for (const [label, serveArgs, callArgs, version] of [

@@ -1,9 +1,9 @@
 // Farm benchmarks: the Redis replay check (SET NX PX) against the in-memory one per message, and `wssc serve --store redis://` loopback throughput with 3 processes against 1.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchOptions, Row } from '../harness.js';
+import { spawnServe } from './serve-process.js';
 import { RedisConnection, RedisReplayCache } from '../../src/wssc/redis-store.js';
 import { MemoryReplayCache, type ReplayCache } from '../../src/wssc/replay-cache.js';
 import { SecureSessionClient } from '../../src/wssc/session-client.js';
@@ -57,34 +57,9 @@ async function startFarm(pki: Pki, count: number, redisUrl: string, dir: string)
   const w = (n: string, d: string): string => (writeFileSync(join(dir, n), d), join(dir, n));
   const files = { cert: w('s.pem', pki.service.certificate), key: w('s.key', pki.service.privateKey), ca: w('ca.pem', pki.ca.certificate) };
   const storeKey = w('store.key', `b1 ${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64')}\n`);
-  const root = new URL('../../../', import.meta.url).pathname;
-  const procs = Array.from({ length: count }, () => spawn(process.execPath, [join(root, 'bin', 'wssc'), 'serve', '--port', '0', '--cert-file', files.cert,
-    '--private-key-file', files.key, '--client-ca-file', files.ca, '--store', redisUrl, '--store-key-file', storeKey], { stdio: ['ignore', 'ignore', 'pipe'] }));
-  const urls = await Promise.all(procs.map((proc) => new Promise<string>((resolve, reject) => {
-    let buf = '';
-    const onData = (d: Buffer): void => {
-      buf += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(buf);
-      if (m !== null) {
-        // Keep draining the request log (unread) so the pipe never blocks the server.
-        proc.stderr!.off('data', onData);
-        proc.stderr!.resume();
-        resolve(m[1]!);
-      }
-    };
-    proc.stderr!.on('data', onData);
-    proc.once('exit', (code) => reject(new Error(`wssc serve exited ${code}: ${buf}`)));
-  })));
-  return {
-    urls,
-    stop: async () => {
-      await Promise.all(procs.map((proc) => new Promise<void>((done) => {
-        if (proc.exitCode !== null) return done();
-        proc.once('exit', () => done());
-        proc.kill('SIGTERM');
-      })));
-    },
-  };
+  const nodes = await Promise.all(Array.from({ length: count }, () => spawnServe(['--cert-file', files.cert, '--private-key-file', files.key,
+    '--client-ca-file', files.ca, '--store', redisUrl, '--store-key-file', storeKey])));
+  return { urls: nodes.map((n) => n.url), stop: async () => void (await Promise.all(nodes.map((n) => n.stop()))) };
 }
 
 /** The farm suite; an empty result (and a note on stderr) when redis-server is not installed. */

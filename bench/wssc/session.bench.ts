@@ -1,7 +1,7 @@
 // Secure-session benchmarks: set-up cost (RST/RSTR under each X.509 bootstrap, in process), one protected echo in process, and `wssc serve` loopback throughput under a concurrent client.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { BenchOptions, Row } from '../harness.js';
+import { spawnServe } from './serve-process.js';
 import { SecureSessionClient } from '../../src/wssc/session-client.js';
 import { SecureSessionService } from '../../src/wssc/session-service.js';
 import { inProcessTransport } from '../../src/wssc/session-transport.js';
@@ -52,33 +52,14 @@ async function startServe(pki: Pki): Promise<{ url: string; stop: () => Promise<
   const { tmpdir } = await import('node:os');
   const dir = mkdtempSync(join(tmpdir(), 'wssc-bench-'));
   const w = (n: string, d: string): string => (writeFileSync(join(dir, n), d), join(dir, n));
-  const root = new URL('../../../', import.meta.url).pathname;
-  const proc = spawn(process.execPath, [join(root, 'bin', 'wssc'), 'serve', '--port', '0', '--cert-file', w('s.pem', pki.service.certificate),
-    '--private-key-file', w('s.key', pki.service.privateKey), '--client-ca-file', w('ca.pem', pki.ca.certificate)], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    const onData = (d: Buffer): void => {
-      buf += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(buf);
-      if (m !== null) {
-        // Keep draining the request log (unread) so the pipe never blocks the server.
-        proc.stderr!.off('data', onData);
-        proc.stderr!.resume();
-        resolve(m[1]!);
-      }
-    };
-    proc.stderr!.on('data', onData);
-    proc.once('exit', (code) => reject(new Error(`wssc serve exited ${code}: ${buf}`)));
-  });
+  const serve = await spawnServe(['--cert-file', w('s.pem', pki.service.certificate), '--private-key-file', w('s.key', pki.service.privateKey),
+    '--client-ca-file', w('ca.pem', pki.ca.certificate)]);
   return {
-    url,
-    stop: () => new Promise<void>((done) => {
-      proc.once('exit', () => {
-        rmSync(dir, { recursive: true, force: true });
-        done();
-      });
-      proc.kill('SIGTERM');
-    }),
+    url: serve.url,
+    stop: async () => {
+      await serve.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 

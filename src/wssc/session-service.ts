@@ -14,6 +14,7 @@ import { issueSessionKey, newUuidUrn, type EntropyMode } from './session-key.js'
 import { replayTtlMs, serviceSettings, type ServiceSettings } from './settings.js';
 import { MemoryTokenStore, type StoredSession, type TokenStore } from './token-store.js';
 import { buildCancelResponse, buildIssueResponse, parseRequest, type ParsedRequest } from './trust-messages.js';
+import type { SecurityContextToken } from './security-context-token.js';
 import { WSSC_VERSIONS, wsscVersion, type WsscVersion, type WsscVersionName } from './versions.js';
 
 /** What the application handler sees of a verified, decrypted request. */
@@ -41,6 +42,24 @@ export interface ApplicationReply {
 }
 
 export type ApplicationHandler = (request: ApplicationRequest) => ApplicationReply | Promise<ApplicationReply>;
+
+/** The RSTR of an issuance or a renewal (WS-Trust: the SCT, entropy or proof, Lifetime, KeySize). */
+function issueResponse(
+  version: WsscVersion, token: SecurityContextToken, issued: ReturnType<typeof issueSessionKey>, now: number, keyExpiresAt: number,
+  soap: SoapVersion,
+): Uint8Array {
+  return buildIssueResponse(
+    {
+      version,
+      token,
+      ...(issued.proof === undefined ? {} : { proof: issued.proof }),
+      ...(issued.serverEntropy === undefined ? {} : { entropy: issued.serverEntropy }),
+      lifetime: { created: new Date(now), expires: new Date(keyExpiresAt) },
+      keySize: issued.keySize,
+    },
+    bodyScope(soap),
+  );
+}
 
 /** The echo service of `wssc serve`: the reply Body holds the request Body content. */
 export const echoHandler: ApplicationHandler = (r) => ({ body: r.body });
@@ -299,17 +318,7 @@ export class SecureSessionService {
       this.#pending.set(identifier, now + s.inactivityTimeoutMs);
     }
     const token = { version, identifier, id: `uuid-${globalThis.crypto.randomUUID()}-1`, ...(cookie === undefined ? {} : { cookie }) };
-    const rstr = buildIssueResponse(
-      {
-        version,
-        token,
-        ...(issued.proof === undefined ? {} : { proof: issued.proof }),
-        ...(issued.serverEntropy === undefined ? {} : { entropy: issued.serverEntropy }),
-        lifetime: { created: new Date(now), expires: new Date(keyExpiresAt) },
-        keySize: issued.keySize,
-      },
-      bodyScope(soap),
-    );
+    const rstr = issueResponse(version, token, issued, now, keyExpiresAt, soap);
     const reply = buildEnvelope({ soap, action: version.actions.issueResponse, ...(messageId === undefined ? {} : { relatesTo: messageId }), body: rstr });
     return this.#reply(soap, version.actions.issueResponse, this.#codec.protectBootstrapResponse(reply, opened.state, bootstrap), log);
   }
@@ -565,17 +574,7 @@ export class SecureSessionService {
       }
     }
     const token = { version, identifier: session.identifier, instance, id: `uuid-${globalThis.crypto.randomUUID()}-1`, ...(cookie === undefined ? {} : { cookie }) };
-    return buildIssueResponse(
-      {
-        version,
-        token,
-        ...(issued.proof === undefined ? {} : { proof: issued.proof }),
-        ...(issued.serverEntropy === undefined ? {} : { entropy: issued.serverEntropy }),
-        lifetime: { created: new Date(now), expires: new Date(keyExpiresAt) },
-        keySize: issued.keySize,
-      },
-      bodyScope(soap),
-    );
+    return issueResponse(version, token, issued, now, keyExpiresAt, soap);
   }
 
   async #cancel(msg: UnprotectedMessage, session: StoredSession, version: WsscVersion, soap: SoapVersion, now: number): Promise<Uint8Array> {

@@ -177,10 +177,13 @@ export class SecureSessionService {
   /** The Created time of outgoing Timestamps, strictly increasing. */
   readonly #stampClock = monotonicClock(() => this.#now());
 
+  /** PERF: one object for the service's lifetime, so the bootstrap's parsed certificates and key are reused (they are cached per options object). */
+  #bootstrap: BootstrapServiceOptions | undefined;
+
   #bootstrapOptions(): BootstrapServiceOptions {
     const b = this.#opts.bootstrap;
     if (b === undefined) throw new SessionError('LIMIT', 'this service issues no tokens (no bootstrap configured)');
-    return { suite: this.#suite, clock: this.#clock, skewMs: this.settings.maxClockSkewMs, provider: this.#provider, ...b };
+    return (this.#bootstrap ??= { suite: this.#suite, clock: this.#clock, skewMs: this.settings.maxClockSkewMs, provider: this.#provider, ...b });
   }
 
   /** Handles one request: bytes and HTTP headers in, status, bytes and content type out. Never throws. */

@@ -4,7 +4,7 @@ import { X509Certificate } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { parseRequest, parseResponse, WSSC_13, WSSC_FEB2005 } from '../../src/wssc/index.js';
 import {
-  destroyBootstrapState, openBootstrapRequest, openBootstrapResponse, protectBootstrapRequest, protectBootstrapResponse,
+  destroyBootstrapState, openBootstrapRequest, openBootstrapResponse, protectBootstrapRequest, protectBootstrapRequestAsync, protectBootstrapResponse,
   type BootstrapClientOptions, type BootstrapServiceOptions,
 } from '../../src/wssc/bootstrap.js';
 import { readSecurity } from '../../src/wss/index.js';
@@ -65,6 +65,29 @@ describe('X.509 bootstrap round trips', () => {
       });
     }
   }
+
+  it('credentials are parsed once per credentials object, and again once its certificate and key are replaced (sync and async paths)', async () => {
+    const credentials = { ...pki.client };
+    const fingerprint = async (async: boolean): Promise<string> => {
+      const options = clientOptions('mutual-certificate', { client: credentials });
+      const { message, state } = async ? await protectBootstrapRequestAsync(rstEnvelope(WSSC_FEB2005), options) : protectBootstrapRequest(rstEnvelope(WSSC_FEB2005), options);
+      destroyBootstrapState(state);
+      const opened = openBootstrapRequest(message, service);
+      destroyBootstrapState(opened.state);
+      return opened.state.clientCertificate!.fingerprint256;
+    };
+    const first = new X509Certificate(pki.client.certificate).fingerprint256;
+    const second = new X509Certificate(pki.client2.certificate).fingerprint256;
+    for (const async of [false, true]) {
+      credentials.certificate = pki.client.certificate;
+      credentials.privateKey = pki.client.privateKey;
+      assert.equal(await fingerprint(async), first);
+      assert.equal(await fingerprint(async), first);
+      credentials.certificate = pki.client2.certificate;
+      credentials.privateKey = pki.client2.privateKey;
+      assert.equal(await fingerprint(async), second, 'the replaced credentials are used');
+    }
+  });
 
   it('request layout (mutual, sign-encrypt): Timestamp, EncryptedKey, DKT, DKT, BST, ReferenceList, EncryptedData(signature), endorsing Signature', () => {
     const { message } = protectBootstrapRequest(rstEnvelope(WSSC_FEB2005), clientOptions('mutual-certificate'));

@@ -111,21 +111,50 @@ export function signXml(input: Uint8Array, options: SignOptions): Uint8Array {
   const parent: XmlElement | null | undefined = where === undefined ? root : 'id' in where ? router.ids.get(where.id) : selected;
   if (parent == null) throw new SignatureError('REFERENCE_UNRESOLVED', 'the parent of the Signature was not found');
 
-  const p = prefix === '' ? '' : `${prefix}:`;
-  let references = '';
-  options.references.forEach((r, i) => {
+  const signature = signatureElement(options.references.map((r, i) => {
     const apex = router.apexOf(targets[i]!);
     // SPEC: XMLDSig 1.1 §6.6.4: a reference whose subtree will contain the Signature needs enveloped-signature. The
     // digest is the same either way: the input is exactly the signed document without its Signature.
     const enveloped = apex === null || (apex !== undefined && apex.byteStart <= parent.byteStart && parent.byteEnd <= apex.byteEnd);
+    return { id: r.id, ...(r.prefixList === undefined ? {} : { prefixList: r.prefixList }), enveloped, digest: sinks[i]!.digest() };
+  }), { key, algorithm, digest: digestAlg, prefix, ...(options.keyInfo === undefined ? {} : { keyInfo: options.keyInfo }), provider });
+  if (beforeChild !== null) return concat(input.subarray(0, (beforeChild as XmlElement).byteStart), signature, input.subarray((beforeChild as XmlElement).byteStart));
+  return splice(input, parent, position === 'first' ? 'first' : 'last', signature);
+}
+
+/** A reference whose digest is already computed (exc-c14n of the element with that Id, or of the document for `''`). */
+export interface DigestedReference extends SignReference {
+  digest: Uint8Array;
+  /** The Signature will lie inside the referenced subtree (adds the enveloped-signature transform). */
+  enveloped?: boolean;
+}
+
+/**
+ * The ds:Signature element over references already digested (XMLDSig 1.1 §3.1.2 steps 1-3: SignedInfo built, canonicalized
+ * and signed), as the bytes signXml splices in. For callers that digested the references in a parse of their own.
+ * @throws SignatureError `ALGORITHM_NOT_ALLOWED` (algorithm does not fit the key), `SIGNATURE_STRUCTURE` (prefix).
+ */
+export function signatureElement(
+  refs: readonly DigestedReference[],
+  options: { key: SigningKey; algorithm: SignatureAlgorithm; digest: HashAlg; prefix: string; keyInfo?: string; provider?: CryptoProvider },
+): Uint8Array {
+  const { key, algorithm, digest: digestAlg, prefix } = options;
+  const provider = options.provider ?? auto;
+  const method = signatureInfo(algorithm);
+  if (method === undefined || method.kind !== key.kind) throw new SignatureError('ALGORITHM_NOT_ALLOWED', `${String(algorithm)} does not fit a ${key.kind} key`);
+  if (prefix !== '' && !NCNAME.test(prefix)) throw new SignatureError('SIGNATURE_STRUCTURE', `invalid prefix ${JSON.stringify(prefix)}`);
+  const p = prefix === '' ? '' : `${prefix}:`;
+  let references = '';
+  for (const r of refs) {
+    if (r.id !== '' && !NCNAME.test(r.id)) throw new SignatureError('REFERENCE_URI', `Id ${JSON.stringify(r.id)} is not an NCName`);
     const prefixes = parsePrefixList(r.prefixList);
     const incl = prefixes.length === 0 ? '' : `<ec:InclusiveNamespaces xmlns:ec="${EXC_C14N_NAMESPACE}" PrefixList="${prefixes.map((x) => (x === '' ? '#default' : x)).join(' ')}"></ec:InclusiveNamespaces>`;
     references +=
       `<${p}Reference URI="${r.id === '' ? '' : `#${r.id}`}"><${p}Transforms>` +
-      (enveloped ? `<${p}Transform Algorithm="${ENVELOPED_SIGNATURE}"></${p}Transform>` : '') +
+      (r.enveloped === true ? `<${p}Transform Algorithm="${ENVELOPED_SIGNATURE}"></${p}Transform>` : '') +
       `<${p}Transform Algorithm="${C14N.exclusive}">${incl}</${p}Transform></${p}Transforms>` +
-      `<${p}DigestMethod Algorithm="${DIGEST[digestAlg]}"></${p}DigestMethod><${p}DigestValue>${encodeBase64(sinks[i]!.digest())}</${p}DigestValue></${p}Reference>`;
-  });
+      `<${p}DigestMethod Algorithm="${DIGEST[digestAlg]}"></${p}DigestMethod><${p}DigestValue>${encodeBase64(r.digest)}</${p}DigestValue></${p}Reference>`;
+  }
   const open = `<${p}Signature xmlns${prefix === '' ? '' : `:${prefix}`}="${DSIG_NAMESPACE}">`;
   const signedInfoXml =
     `<${p}SignedInfo><${p}CanonicalizationMethod Algorithm="${C14N.exclusive}"></${p}CanonicalizationMethod>` +
@@ -150,9 +179,7 @@ export function signXml(input: Uint8Array, options: SignOptions): Uint8Array {
     value = rsaSign(method.hash, canonical, key.privateKey);
   }
   const keyInfo = options.keyInfo === undefined ? '' : `<${p}KeyInfo>${options.keyInfo}</${p}KeyInfo>`;
-  const signature = enc.encode(`${open}${signedInfoXml}<${p}SignatureValue>${encodeBase64(value)}</${p}SignatureValue>${keyInfo}</${p}Signature>`);
-  if (beforeChild !== null) return concat(input.subarray(0, (beforeChild as XmlElement).byteStart), signature, input.subarray((beforeChild as XmlElement).byteStart));
-  return splice(input, parent, position === 'first' ? 'first' : 'last', signature);
+  return enc.encode(`${open}${signedInfoXml}<${p}SignatureValue>${encodeBase64(value)}</${p}SignatureValue>${keyInfo}</${p}Signature>`);
 }
 
 /** Inserts `signature` as the first or last child of `parent`, expanding an empty-element tag when needed. */

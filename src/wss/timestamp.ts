@@ -81,6 +81,21 @@ export function timestampXml(ts: Timestamp, scope: NamespaceSnapshot): string {
 }
 
 /**
+ * timestampXml's element in exclusive canonical form (Exc-C14N §3: it renders the one namespace it uses, before its
+ * attribute; Created and Expires have no attributes), or undefined when its values would need an escape (c14n's
+ * escaping differs from the writer's); the Id and xs:dateTime values this library writes never do.
+ */
+export function timestampC14n(ts: Timestamp, scope: NamespaceSnapshot): string | undefined {
+  if (/[&<>"\r\t\n]/.test(`${ts.id ?? ''}${ts.created ?? ''}${ts.expires ?? ''}`)) return undefined;
+  const prefix = scope.bind(WSU_NAMESPACE, 'u').prefix;
+  const p = `${prefix}:`;
+  return `<${p}Timestamp xmlns:${prefix}="${WSU_NAMESPACE}"${ts.id === undefined ? '' : ` ${p}Id="${ts.id}"`}>` +
+    (ts.created === undefined ? '' : `<${p}Created>${ts.created}</${p}Created>`) +
+    (ts.expires === undefined ? '' : `<${p}Expires>${ts.expires}</${p}Expires>`) +
+    `</${p}Timestamp>`;
+}
+
+/**
  * Checks freshness: Created present and not beyond `now + skew`, Expires (when present) not before `now - skew`,
  * Created not older than `maxAge + skew`. Returns the parsed instants.
  * @throws WsSecurityError `TIMESTAMP_MISSING`, `TIMESTAMP_INVALID`, `TIMESTAMP_FUTURE`, `TIMESTAMP_EXPIRED`.

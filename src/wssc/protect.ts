@@ -1,14 +1,20 @@
 // WS-SecureConversation 1.3 §7-§8 session messages in WCF's shape (protocol.md §5.1 message mode, §5.2 transport mode).
 import { auto } from '../crypto/auto.js';
 import type { CryptoProvider } from '../crypto/provider.js';
-import { signXml } from '../dsig/sign.js';
+import { signatureElement, signXml, type DigestedReference } from '../dsig/sign.js';
+import { C14nWriter } from '../c14n/c14n-writer.js';
+import { DigestSink } from '../c14n/digest-sink.js';
+import type { HashAlg } from '../crypto/provider.js';
+import { NamespaceSnapshot } from '../soap/scope.js';
+import { WSA_NAMESPACE, soapVersionOf } from '../soap/namespaces.js';
 import { WsSecurityError } from '../errors.js';
 import type { AddressingName } from '../soap/addressing.js';
 import { startOfEndTag } from '../soap/splice.js';
 import {
   IdAllocator, idAttributeEdit, readSecurity, securityItemEdits, securityScope, type SecureEnvelope, type SecurityItem,
 } from '../wss/security-header.js';
-import { createTimestamp, timestampXml } from '../wss/timestamp.js';
+import { createTimestamp, timestampC14n, timestampXml } from '../wss/timestamp.js';
+import type { NamespaceContext, XmlElement, XmlHandler } from '../xml/events.js';
 import type { Edit } from '../xml/splice.js';
 import { applyEdits, concat, endOfStartTag, isEmptyElementTag } from '../xml/splice.js';
 import { TYPE_CONTENT, TYPE_ELEMENT, XENC_NAMESPACE } from '../xenc/algorithms.js';
@@ -59,6 +65,98 @@ function inScope(secure: SecureEnvelope, wanted: readonly (readonly [string, str
 }
 
 /**
+ * Pass-1 companion of protectMessage's one-parse path: the Body and the signed WS-Addressing headers, each
+ * canonicalized (exc-c14n) and digested as the parser goes, as it will read once protectMessage has given it a
+ * wsu:Id (the attribute, and the wsu declaration when no prefix is bound, are added to the apex's events exactly
+ * as idAttributeEdit writes them). The Ids are guessed as the parse goes: Body `_1`, headers `_2`, `_3`, … in
+ * document order, skipping Ids seen so far; protectMessage uses a digest only when the allocation it makes after
+ * the parse, with every Id of the document known, gave that same Id.
+ */
+class SignedPartDigester implements XmlHandler {
+  /** The Body and headers met, by element, with the Id each was canonicalized with. */
+  readonly parts = new Map<XmlElement, { id: string; added: boolean; sink: DigestSink }>();
+  readonly #digest: HashAlg;
+  readonly #provider: CryptoProvider;
+  readonly #seenIds = new Set<string>();
+  readonly #seenHeaders = new Set<string>();
+  #header: XmlElement | null = null;
+  #next = 2;
+  #writer: C14nWriter | null = null;
+  #apex: XmlElement | null = null;
+
+  constructor(digest: HashAlg, provider: CryptoProvider) {
+    this.#digest = digest;
+    this.#provider = provider;
+  }
+
+  startElement(el: XmlElement, ns: NamespaceContext): void {
+    const attributes = el.attributes;
+    for (let i = 0; i < attributes.length; i++) if (attributes[i]!.local.toLowerCase() === 'id') this.#seenIds.add(attributes[i]!.value);
+    if (this.#writer !== null) {
+      this.#writer.startElement(el, ns);
+      return;
+    }
+    if (el.depth === 2) {
+      const soap = soapVersionOf(el.uri) !== undefined;
+      if (soap && el.local === 'Header' && this.#header === null) this.#header = el;
+      else if (soap && el.local === 'Body') this.#start(el, ns, '_1');
+    } else if (el.depth === 3 && this.#header !== null && this.#header.byteEnd < 0 && el.uri === WSA_NAMESPACE &&
+      SIGNED_ADDRESSING_SET.has(el.local) && !this.#seenHeaders.has(el.local)) {
+      // SPEC: readSecurity's addressingElements: the first header of each name.
+      this.#seenHeaders.add(el.local);
+      let guess: string;
+      do guess = `_${this.#next++}`; while (this.#seenIds.has(guess));
+      this.#start(el, ns, guess);
+    }
+  }
+
+  endElement(el: XmlElement): void {
+    const writer = this.#writer;
+    if (writer === null) return;
+    writer.endElement(el);
+    if (el === this.#apex) {
+      writer.finish();
+      this.#writer = null;
+      this.#apex = null;
+    }
+  }
+
+  text(t: string): void {
+    this.#writer?.text(t);
+  }
+
+  comment(t: string): void {
+    this.#writer?.comment(t);
+  }
+
+  processingInstruction(target: string, data: string): void {
+    this.#writer?.processingInstruction(target, data);
+  }
+
+  #start(el: XmlElement, ns: NamespaceContext, guess: string): void {
+    const existing = idOf(el);
+    let apex = el;
+    if (existing === undefined) {
+      // The same prefix choice as idAttributeEdit (scope.bind with an existing tag).
+      const u = NamespaceSnapshot.of(ns).bind(WSU_NAMESPACE, 'wsu', true);
+      apex = {
+        ...el,
+        attributes: [...el.attributes, { name: `${u.prefix}:Id`, prefix: u.prefix, local: 'Id', uri: WSU_NAMESPACE, value: guess }],
+        namespaces: u.decl === '' ? el.namespaces : [...el.namespaces, { prefix: u.prefix, uri: WSU_NAMESPACE }],
+      };
+    }
+    const sink = new DigestSink(this.#provider.createHash(this.#digest));
+    this.parts.set(el, { id: existing ?? guess, added: existing === undefined, sink });
+    const writer = new C14nWriter(sink, { method: 'exclusive', withComments: false, inclusivePrefixes: [], wholeDocument: false });
+    writer.startElement(apex, ns);
+    this.#writer = writer;
+    this.#apex = el;
+  }
+}
+
+const SIGNED_ADDRESSING_SET: ReadonlySet<string> = new Set(SIGNED_ADDRESSING);
+
+/**
  * Protects a SOAP envelope as a message of the session `options.token`, in WCF's layout (Strict header order).
  *
  * Message mode (default): Timestamp, SCT (includeToken), a signing and an encryption DerivedKeyToken (16-byte
@@ -66,13 +164,24 @@ function inScope(secure: SecureEnvelope, wanted: readonly (readonly [string, str
  * encrypted ds:Signature (HMAC with the signing key over Body, the WS-Addressing headers and the Timestamp), the
  * Body content encrypted; with `encrypt-sign`: the Body content encrypted first, then the Signature (over the
  * encrypted Body) and the ReferenceList. Transport mode: Timestamp, SCT, a Signature by the SCT key over the
- * Timestamp only.
+ * Timestamp only. Ids: Timestamp, Body, then the signed WS-Addressing headers in document order, then the tokens.
  *
- * PERF: two XML parses of the message whatever the mode (one to locate the frame and the Security header, one
- * in signXml to digest the references); the encryptions work on byte ranges computed from the first parse.
+ * PERF: one parse of the message for a `sign-encrypt` message-mode request without a Security header (what
+ * SecureSessionClient and SecureSessionService send): the signed parts are digested in that parse and the result
+ * is written in one splice. Otherwise (or when a guessed Id turns out to be taken) two: one to locate the frame
+ * and the Security header, one in signXml to digest the references of the prepared message.
  * @throws XmlError, SoapError, C14nError, WsSecurityError (a Security header that cannot take the protection).
  */
 export function protectMessage(envelope: Uint8Array, options: ProtectOptions): Uint8Array {
+  return protect(envelope, options, true);
+}
+
+/** protectMessage always through signXml's parse of the prepared message: the reference the one-parse path is tested against. */
+export function protectMessageTwoPass(envelope: Uint8Array, options: ProtectOptions): Uint8Array {
+  return protect(envelope, options, false);
+}
+
+function protect(envelope: Uint8Array, options: ProtectOptions, onePass: boolean): Uint8Array {
   const token = options.token;
   const version = token.version;
   const suite = algorithmSuite(options.suite ?? 'basic256');
@@ -82,8 +191,10 @@ export function protectMessage(envelope: Uint8Array, options: ProtectOptions): U
   const provider = options.provider ?? auto;
   if (!(token.key instanceof Uint8Array) || token.key.length === 0) throw new RangeError('the session token has no key');
 
-  // Pass 1: the frame, the WS-Addressing headers and any existing Security header.
-  const secure = readSecurity(envelope);
+  // Pass 1: the frame, the WS-Addressing headers and any existing Security header (and, on the one-parse path,
+  // the digests of the Body and the headers).
+  const digester = onePass && mode === 'message' && order === 'sign-encrypt' ? new SignedPartDigester(suite.digest, provider) : undefined;
+  const secure = readSecurity(envelope, digester === undefined ? {} : { handler: digester });
   const security = secure.security;
   if (security !== null && security.parts.some((p) => p.kind === 'signature' || p.kind === 'encrypted-data' || p.kind === 'reference-list')) {
     throw new WsSecurityError('SECURITY_HEADER', 'the message is already protected');
@@ -97,6 +208,7 @@ export function protectMessage(envelope: Uint8Array, options: ProtectOptions): U
 
   // Timestamp: reuse one the caller wrote, else a fresh one (first in the header).
   let timestampId: string;
+  let timestampCanonical: string | undefined;
   const existingTs = security?.parts.find((p) => p.kind === 'timestamp');
   if (existingTs !== undefined) {
     timestampId = existingTs.id ?? alloc.next();
@@ -110,6 +222,7 @@ export function protectMessage(envelope: Uint8Array, options: ProtectOptions): U
       id: timestampId,
     });
     items.push({ kind: 'timestamp', xml: timestampXml(ts, scope) });
+    if (digester !== undefined) timestampCanonical = timestampC14n(ts, scope);
   }
 
   // The SCT and the reference the derived keys (or, in transport mode, the signature) make to it.
@@ -133,22 +246,34 @@ export function protectMessage(envelope: Uint8Array, options: ProtectOptions): U
   // wsu:Ids on the Body and the WS-Addressing headers (transport mode signs the Timestamp only, as WCF does).
   const body = secure.envelope.body;
   const signed: string[] = [];
-  if (mode === 'message') {
-    let bodyId = idOf(body.el);
-    if (bodyId === undefined) {
-      bodyId = alloc.next();
-      edits.push(idAttributeEdit(envelope, body, bodyId));
+  // The one-parse path holds while every Id is the one its digest was made with.
+  let digested = digester !== undefined && security === null && timestampCanonical !== undefined;
+  const signedDigests: Uint8Array[] = [];
+  const idFor = (located: { el: XmlElement; scope: NamespaceSnapshot }, id: string | undefined): string => {
+    const part = digester?.parts.get(located.el);
+    if (id === undefined) {
+      id = alloc.next();
+      edits.push(idAttributeEdit(envelope, located, id));
     }
+    if (digested) {
+      if (part === undefined || part.id !== id) digested = false;
+      else signedDigests.push(part.sink.digest());
+    }
+    return id;
+  };
+  if (mode === 'message') {
+    const bodyId = idFor(body, idOf(body.el));
+    // SPEC: the headers get their Ids in document order; the references list them in WCF's order.
+    const headers = SIGNED_ADDRESSING.map((name) => secure.addressingElements[name]).filter((h) => h !== undefined);
+    const headerIds = new Map<XmlElement, string>();
+    for (const h of [...headers].sort((a, b) => a.el.byteStart - b.el.byteStart)) headerIds.set(h.el, idFor(h, idOf(h.el)));
     signed.push(bodyId);
-    for (const name of SIGNED_ADDRESSING) {
-      const h = secure.addressingElements[name];
-      if (h === undefined) continue;
-      let id = idOf(h.el);
-      if (id === undefined) {
-        id = alloc.next();
-        edits.push(idAttributeEdit(envelope, h, id));
-      }
-      signed.push(id);
+    for (const h of headers) signed.push(headerIds.get(h.el)!);
+    if (digested) {
+      // Reorder the header digests from document order to reference order.
+      const docOrder = [...headers].sort((a, b) => a.el.byteStart - b.el.byteStart);
+      const byEl = new Map(docOrder.map((h, i) => [h.el, signedDigests[1 + i]!]));
+      signedDigests.splice(1, signedDigests.length - 1, ...headers.map((h) => byEl.get(h.el)!));
     }
   }
   signed.push(timestampId);
@@ -210,8 +335,26 @@ export function protectMessage(envelope: Uint8Array, options: ProtectOptions): U
       return sign(applyEdits(envelope, all), signingKey, dkRef(signingDkt), 'before-reference-list');
     }
 
-    // SignBeforeEncryptAndEncryptSignature: sign the plaintext message, then splice in the ReferenceList, the
-    // encrypted Signature and the encrypted Body content at offsets known from pass 1.
+    // SignBeforeEncryptAndEncryptSignature: the Signature over the plaintext message, then the ReferenceList, the
+    // encrypted Signature and the encrypted Body content.
+    const sigEdId = alloc.next();
+    if (digested && !selfClosing) {
+      // One parse: the digests of pass 1, the Timestamp's from its canonical form, one splice of the original.
+      const refs: DigestedReference[] = signed.map((id, i) => ({
+        id, digest: i < signedDigests.length ? signedDigests[i]! : provider.digest(suite.digest, encoder.encode(timestampCanonical!)),
+      }));
+      const signature = signatureElement(refs, {
+        key: { kind: 'hmac', secret: signingKey }, algorithm: suite.signature, digest: suite.digest,
+        // SPEC: WCF writes the Signature with a default namespace declaration (../shared/vectors/wcf/app-request.xml).
+        prefix: '', keyInfo: scTokenReferenceMarkup(dkRef(signingDkt), version, writerScope), provider,
+      });
+      items.push({ kind: 'reference-list', xml: buildReferenceList([bodyEdId, sigEdId], { prefix: 'e' }) + buildEncryptedData(signature, TYPE_ELEMENT, { ...encrypted, id: sigEdId }) });
+      const all = [...edits, ...securityItemEdits(envelope, secure, items), bodyContentEdit(bodyEd(envelope.subarray(tagEnd, contentEnd)))];
+      return applyEdits(envelope, all);
+    }
+
+    // Two parses: sign the prepared plaintext message, then splice in the ReferenceList, the encrypted Signature
+    // and the encrypted Body content at offsets known from pass 1.
     const itemEdits = securityItemEdits(envelope, secure, items);
     const all = byteEdits([...edits, ...itemEdits]);
     const prepared = applyEdits(envelope, all);
@@ -233,7 +376,6 @@ export function protectMessage(envelope: Uint8Array, options: ProtectOptions): U
     const withSignature = sign(prepared, signingKey, dkRef(signingDkt), 'last');
     const signature = withSignature.subarray(securityEndTag, securityEndTag + withSignature.length - prepared.length);
     if (!startsWith(signature, SIGNATURE_START)) throw new WsSecurityError('SECURITY_HEADER', 'the Signature was not placed where expected');
-    const sigEdId = alloc.next();
     const header = buildReferenceList([bodyEdId, sigEdId], { prefix: 'e' }) + buildEncryptedData(signature, TYPE_ELEMENT, { ...encrypted, id: sigEdId });
     const bodyPart = selfClosing
       ? encoder.encode(`>${bodyEd(new Uint8Array(0))}</${body.el.name}>`)

@@ -18,7 +18,7 @@ import type { NamespaceContext, XmlElement, XmlHandler } from '../xml/events.js'
 import type { Edit } from '../xml/splice.js';
 import { applyEdits, concat, endOfStartTag, isEmptyElementTag } from '../xml/splice.js';
 import { TYPE_CONTENT, TYPE_ELEMENT, XENC_NAMESPACE } from '../xenc/algorithms.js';
-import { buildEncryptedData } from '../xenc/encrypt.js';
+import { buildEncryptedData, buildEncryptedDataBytes } from '../xenc/encrypt.js';
 import { buildReferenceList } from '../xenc/reference-list.js';
 import { deriveKey, newDerivedKeyToken, writeDerivedKeyToken, type DerivedKeyToken } from './derived-key-token.js';
 import { byteEdits, insertOffset, mapOffset } from './message-splice.js';
@@ -348,8 +348,19 @@ function protect(envelope: Uint8Array, options: ProtectOptions, onePass: boolean
         // SPEC: WCF writes the Signature with a default namespace declaration (../shared/vectors/wcf/app-request.xml).
         prefix: '', keyInfo: scTokenReferenceMarkup(dkRef(signingDkt), version, writerScope), provider,
       });
-      items.push({ kind: 'reference-list', xml: buildReferenceList([bodyEdId, sigEdId], { prefix: 'e' }) + buildEncryptedData(signature, TYPE_ELEMENT, { ...encrypted, id: sigEdId }) });
-      const all = [...edits, ...securityItemEdits(envelope, secure, items), bodyContentEdit(bodyEd(envelope.subarray(tagEnd, contentEnd)))];
+      // The ReferenceList and the encrypted Signature close the new Security header: its markup is the last edit.
+      const itemEdits = securityItemEdits(envelope, secure, items);
+      const header = itemEdits.pop()!;
+      const markup = header.insert as string;
+      const endTag = markup.lastIndexOf(`</${scope.prefixOf(WSSE_NAMESPACE)!}:Security>`);
+      if (endTag < 0) throw new WsSecurityError('SECURITY_HEADER', 'the new Security header was not found');
+      const all: Edit[] = [
+        ...edits, ...itemEdits,
+        { at: header.at, insert: markup.slice(0, endTag) + buildReferenceList([bodyEdId, sigEdId], { prefix: 'e' }) },
+        { at: header.at, insert: buildEncryptedDataBytes(signature, TYPE_ELEMENT, { ...encrypted, id: sigEdId }) },
+        { at: header.at, ...(header.end === undefined ? {} : { end: header.end }), insert: markup.slice(endTag) },
+        { at: tagEnd, end: contentEnd, insert: buildEncryptedDataBytes(envelope.subarray(tagEnd, contentEnd), TYPE_CONTENT, { ...encrypted, id: bodyEdId }) },
+      ];
       return applyEdits(envelope, all);
     }
 

@@ -1,5 +1,5 @@
 // XML Encryption 1.0 §4.1 (Encryption): an element or its content becomes an EncryptedData, spliced in as bytes.
-import { encodeBase64Public } from '../encoding/base64.js';
+import { encodeBase64Public, encodeBase64PublicInto } from '../encoding/base64.js';
 import { auto } from '../crypto/index.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { EncryptionError } from '../errors.js';
@@ -56,12 +56,8 @@ function algorithmFor(key: Uint8Array, algorithm: AesCbcAlgorithm | undefined): 
   return algorithm;
 }
 
-/**
- * An EncryptedData element (as a string) holding `plaintext` encrypted with AES-CBC under a fresh random IV;
- * CipherValue = base64(IV ‖ ciphertext) (§5.2). `type` is the Type URI (omitted when undefined).
- * @throws EncryptionError `KEY_UNUSABLE`, `ALGORITHM_NOT_SUPPORTED`, `ENCRYPTED_DATA_STRUCTURE` (bad Id or prefix).
- */
-export function buildEncryptedData(plaintext: Uint8Array, type: string | undefined, options: EncryptedDataOptions): string {
+/** The markup around the CipherValue, and IV ‖ ciphertext (§5.2), of buildEncryptedData. */
+function encryptedDataParts(plaintext: Uint8Array, type: string | undefined, options: EncryptedDataOptions): { head: string; data: Uint8Array; tail: string } {
   const algorithm = algorithmFor(options.key, options.algorithm);
   const prefix = options.prefix ?? 'xenc';
   if (prefix !== '' && (!NCNAME.test(prefix) || prefix.toLowerCase().startsWith('xml'))) refuse('ENCRYPTED_DATA_STRUCTURE', `invalid prefix ${JSON.stringify(prefix)}`);
@@ -76,10 +72,36 @@ export function buildEncryptedData(plaintext: Uint8Array, type: string | undefin
     (options.id === undefined ? '' : ` Id="${options.id}"`) +
     (type === undefined ? '' : ` Type="${escapeAttribute(type)}"`);
   const keyInfo = options.keyInfo === undefined ? '' : `<KeyInfo xmlns="${DSIG_NAMESPACE}">${options.keyInfo}</KeyInfo>`;
-  return (
-    `<${p}EncryptedData${attrs}><${p}EncryptionMethod Algorithm="${AES_CBC[algorithm].uri}"/>${keyInfo}` +
-    `<${p}CipherData><${p}CipherValue>${encodeBase64Public(concat(iv, ciphertext))}</${p}CipherValue></${p}CipherData></${p}EncryptedData>`
-  );
+  return {
+    head: `<${p}EncryptedData${attrs}><${p}EncryptionMethod Algorithm="${AES_CBC[algorithm].uri}"/>${keyInfo}<${p}CipherData><${p}CipherValue>`,
+    data: concat(iv, ciphertext),
+    tail: `</${p}CipherValue></${p}CipherData></${p}EncryptedData>`,
+  };
+}
+
+/**
+ * An EncryptedData element (as a string) holding `plaintext` encrypted with AES-CBC under a fresh random IV;
+ * CipherValue = base64(IV ‖ ciphertext) (§5.2). `type` is the Type URI (omitted when undefined).
+ * @throws EncryptionError `KEY_UNUSABLE`, `ALGORITHM_NOT_SUPPORTED`, `ENCRYPTED_DATA_STRUCTURE` (bad Id or prefix).
+ */
+export function buildEncryptedData(plaintext: Uint8Array, type: string | undefined, options: EncryptedDataOptions): string {
+  const { head, data, tail } = encryptedDataParts(plaintext, type, options);
+  return head + encodeBase64Public(data) + tail;
+}
+
+/**
+ * buildEncryptedData's element as UTF-8 bytes. PERF: the CipherValue's base64 is written straight into the output
+ * instead of going through a string and an encoder: protect 2 KiB echo, measured with the one-parse path.
+ */
+export function buildEncryptedDataBytes(plaintext: Uint8Array, type: string | undefined, options: EncryptedDataOptions): Uint8Array {
+  const { head, data, tail } = encryptedDataParts(plaintext, type, options);
+  const b64 = Math.ceil(data.length / 3) * 4;
+  // The markup is ASCII but for the caller's keyInfo: room for its worst-case UTF-8 length.
+  const out = new Uint8Array((head.length + tail.length) * 3 + b64);
+  let at = utf8Encoder.encodeInto(head, out).written;
+  at = encodeBase64PublicInto(data, out, at);
+  at += utf8Encoder.encodeInto(tail, out.subarray(at)).written;
+  return out.subarray(0, at);
 }
 
 /**

@@ -168,9 +168,10 @@ interface EncryptedItem {
  *
  * PERF: one parse of the message locates everything; decryption works on those trees and byte ranges (plus a
  * parse of each plaintext, which must be well-formed where it goes back, and in which the decrypted Signature is
- * read); verifyCollectedSignature then makes one pass over the (decrypted) message, digesting every reference and
- * the SignedInfo in place (it made three, and the decrypted Signature was parsed twice more): 2 KiB 702 → 502 µs
- * (interleaved A/B, medians, under load). `read` spares the service and client readEnvelope's parse.
+ * read); verifyCollectedSignature then makes one pass over the (decrypted) message's events, digesting every
+ * reference and the SignedInfo in place (it made three, and the decrypted Signature was parsed twice more): 2 KiB
+ * 702 → 502 µs (interleaved A/B, medians, under load). That pass replays the events of those parses (replayEvents)
+ * rather than parsing the decrypted message. `read` spares the service and client readEnvelope's parse.
  * @throws TokenError (`UNKNOWN_TOKEN`, DKT refusals), SignatureError, DecryptionError, EncryptionError,
  *   WsSecurityError (`SECURITY_HEADER`, `TIMESTAMP_INVALID`), XmlError, SoapError, C14nError.
  */
@@ -386,7 +387,9 @@ export function openMessage(bytes: Uint8Array, options: UnprotectOptions, digest
       verifyCollectedSignature(doc, { tree: signatureTree, source: signatureSource, byteStart: signatureFrom(edits) },
         { key: { kind: 'hmac', secret: signingKey }, algorithms: sigAlgs, provider }, digestSource === 'parse' ? undefined : replayed(doc, edits));
     // PERF: the signature's pass over the document replays pass 1's events with each plaintext's (from its
-    // well-formedness parse) in place of its EncryptedData, instead of parsing the decrypted document again.
+    // well-formedness parse) in place of its EncryptedData, instead of parsing the decrypted document again:
+    // unprotectMessage of the 2 KiB echo request 312 → 283 µs (min 303 → 272; one process alternating the
+    // old and new build, medians of 20 rounds of 1,000, under load).
     const replayed = (doc: Uint8Array, edits: readonly Edit[]): EventSource | undefined => {
       const splices: LoggedSplice[] = [];
       for (const item of items) {

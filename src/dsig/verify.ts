@@ -122,6 +122,14 @@ export interface CollectedSignature {
 }
 
 /**
+ * Delivers to `handler` the events a parse of the input would report, under `limits` (the verification's), in
+ * place of that parse. SECURITY: it must be that parse's event stream (elements with their names, URIs,
+ * attributes, declarations, depths and byte offsets in the input; texts in order, possibly split; the same limits
+ * refused), e.g. replayEvents over the logs of the parses the input was assembled from.
+ */
+export type EventSource = (handler: XmlHandler, limits: Partial<XmlLimits> | undefined) => void;
+
+/**
  * Verifies `signature`, a ds:Signature of `input` the caller has already located and chosen (SECURITY: the caller
  * decides that this one Signature is the one to verify, as `options.signature` does in verifySignature), in one
  * parse of `input`: every reference digested and the SignedInfo canonicalized in place as the parser goes.
@@ -131,12 +139,12 @@ export interface CollectedSignature {
  * (algorithms, URIs, transforms, PrefixLists, digest values) is refused, so what was digested is what is signed.
  * The Signature must be an element of `input` at `byteStart` with exactly `source`'s bytes, its SignedInfo a child.
  * `options.signature` is not used. Refusals and codes as verifySignature; Id duplicates are refused in the parse.
+ * `events`, when given, stands for that parse of `input` (the canonical SignedInfo is still parsed from its bytes).
  */
-export function verifyCollectedSignature(input: Uint8Array, signature: CollectedSignature, options: VerifyOptions): VerificationResult {
+export function verifyCollectedSignature(input: Uint8Array, signature: CollectedSignature, options: VerifyOptions, events?: EventSource): VerificationResult {
   const provider = options.provider ?? auto;
   const key = options.key;
   if (key === undefined || (key.kind !== 'hmac' && key.kind !== 'rsa')) throw new SignatureError('KEY_UNUSABLE', 'a verification key is required');
-  const parserOptions = options.limits === undefined ? {} : { limits: options.limits };
   const sig = signature.tree;
   const length = sig.el.byteEnd - sig.el.byteStart;
   const sigStart = signature.byteStart;
@@ -165,7 +173,8 @@ export function verifyCollectedSignature(input: Uint8Array, signature: Collected
     inclusivePrefixes: parsePrefixList(originalC14n.prefixList),
     sink: signedInfoSink,
   };
-  const digested = digestPass(input, original, sigStart, signedInfoTarget, provider, options.keepCanonical === true, parserOptions);
+  const source: EventSource = events ?? ((handler, limits) => parseAll(input, handler, limits === undefined ? {} : { limits }));
+  const digested = digestPass(original, sigStart, signedInfoTarget, provider, options.keepCanonical === true, (handler) => source(handler, options.limits));
   const seen = sigSeen as XmlElement | null;
   if (!signedInfoSeen || seen === null || seen.byteEnd !== sigEnd) throw structure('the Signature is not where the caller said');
   const signedInfo = signedInfoSink.bytes();
@@ -319,18 +328,17 @@ interface Digested {
 }
 
 /**
- * The one parse: every reference of `info` digested (enveloped ones see the events without the Signature subtree,
- * SPEC XMLDSig 1.1 §6.6.4) and `extra` (the SignedInfo) canonicalized, each Id of the document indexed by the
+ * The one pass over the document's events (`parse`): every reference of `info` digested (enveloped ones see the
+ * events without the Signature subtree, SPEC XMLDSig 1.1 §6.6.4) and `extra` (the SignedInfo) canonicalized, each Id of the document indexed by the
  * routers (a duplicate is refused). Resolution is checked afterwards, by checkReferences.
  */
 function digestPass(
-  input: Uint8Array,
   info: ParsedSignedInfo,
   sigStart: number,
   extra: NodeSetTarget,
   provider: CryptoProvider,
   keep: boolean,
-  parserOptions: { limits?: Partial<XmlLimits> },
+  parse: (handler: XmlHandler) => void,
 ): Digested {
   const plain: NodeSetTarget[] = [extra];
   const enveloped: NodeSetTarget[] = [];
@@ -349,7 +357,7 @@ function digestPass(
   });
   const plainRouter = new NodeSetRouter(plain, { indexIds: true });
   const envRouter = enveloped.length > 0 ? new NodeSetRouter(enveloped, { indexIds: true }) : null;
-  parseAll(input, envRouter === null ? plainRouter : new TeeHandler([plainRouter, new EnvelopedFilter(envRouter, sigStart)]), parserOptions);
+  parse(envRouter === null ? plainRouter : new TeeHandler([plainRouter, new EnvelopedFilter(envRouter, sigStart)]));
   return { refs, plainRouter, envRouter };
 }
 

@@ -117,7 +117,20 @@ export async function serveCommand(args: string[]): Promise<number> {
     shared?.connection.close();
     throw new UsageError('USAGE', `cannot start the service: ${(err as Error).message}`);
   }
-  const server = createServer({ keepAliveTimeout: 30_000 }, createRequestHandler(service, { log: (line) => process.stderr.write(`${line}\n`) }));
+  // The request log is written once per event-loop turn, not once per request: a synchronous pipe write per request
+  // costs the service a syscall and whoever reads the log a wake-up per line under load. Lines still leave at once.
+  let pending = '';
+  const flushLog = (): void => {
+    if (pending === '') return;
+    const lines = pending;
+    pending = '';
+    process.stderr.write(lines);
+  };
+  const log = (line: string): void => {
+    if (pending === '') setImmediate(flushLog);
+    pending += `${line}\n`;
+  };
+  const server = createServer({ keepAliveTimeout: 30_000 }, createRequestHandler(service, { log }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err) => {
       shared?.connection.close();
@@ -142,6 +155,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     process.on('SIGTERM', stop);
   });
   clearInterval(sweeper);
+  flushLog();
   service.destroy();
   shared?.connection.close();
   server.closeAllConnections();

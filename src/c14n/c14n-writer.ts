@@ -47,8 +47,9 @@ export class C14nWriter {
    * `#rendered`: a stack of the declarations rendered by open output elements (prefix, URI, index of the entry it
    * shadows or -1), nearest last, with the count each open element pushed. A prefix's rendered value is its
    * topmost entry: found by a scan while the stack is short, by `#index` (prefix → topmost entry) once it is not.
-   * PERF: a Map per writer (set on render, restored at the end tag) cost ~0.3 µs per small reference; the scan
-   * keeps the common case allocation-free, the index keeps documents with many declarations linear.
+   * PERF: replaces a Map per writer (set on render, restored at the end tag); with the encoded-name cache, one
+   * small element start to end 1.37 → 0.76 µs (utf8-writer.ts). The scan keeps the common case allocation-free,
+   * the index keeps documents with many declarations linear.
    */
   readonly #stackPrefixes: string[] = [];
   readonly #stackUris: string[] = [];

@@ -26,9 +26,10 @@ const encoder = new TextEncoder();
 const SLACK = 8;
 
 /**
- * PERF: output buffers come from a small pool, taken at the first byte and returned (wiped) by `close()`: a
- * session message canonicalizes ~6 small references plus SignedInfo, and a fresh buffer each (off-heap, zeroed)
- * was ~0.7 µs of a writer's ~2.6 µs. Sinks see only views that are valid during `write()` (ByteSink contract).
+ * PERF: output buffers come from a small pool, taken at the first byte and returned (wiped) by `close()`, instead
+ * of a fresh off-heap buffer per writer (a session message canonicalizes ~6 small references plus SignedInfo):
+ * C14nWriter construct + finish 0.46 → 0.06 µs (tight loop, medians of 5 interleaved runs). Sinks see only views
+ * that are valid during `write()` (ByteSink contract).
  */
 const POOLED = 16 * 1024;
 const POOL_MAX = 8;
@@ -36,9 +37,11 @@ const pool: Uint8Array[] = [];
 const EMPTY = new Uint8Array(0);
 
 /**
- * PERF: the UTF-8 forms of names and namespace URIs, which repeat across elements and messages, kept in one
- * arena: a hit is one Map lookup and a byte copy instead of a scan or an `encodeInto` call. Bounded: strings of
- * at most CACHED_CHARS code units, everything dropped when the arena is full.
+ * PERF: the UTF-8 forms of names, ` name="`, ` xmlns:p="` and namespace URIs, which repeat across elements and
+ * messages, kept in one arena: a hit is one Map lookup and a byte copy instead of a scan or an `encodeInto` call.
+ * With the writer's stack of rendered declarations: start + text + end of one small element (a:To, 3 declarations,
+ * 2 attributes) 1.37 → 0.76 µs (tight loop, medians of 5 interleaved runs). Bounded: strings of at most
+ * CACHED_CHARS code units, everything dropped when the arena is full.
  */
 const ARENA = new Uint8Array(16 * 1024);
 const CACHED_CHARS = 120;

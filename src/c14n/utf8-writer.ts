@@ -24,11 +24,79 @@ const encoder = new TextEncoder();
 
 /** Room kept free at the end of the buffer for the longest single write (`&quot;` is 6 bytes). */
 const SLACK = 8;
+
 /**
- * PERF: buffers start small and grow (×4) up to their maximum before the first flush: a session message
- * canonicalizes ~6 small references, and a zeroed 16 KiB buffer each was 3% of protect time plus GC (CPU profile).
+ * PERF: output buffers come from a small pool, taken at the first byte and returned (wiped) by `close()`, instead
+ * of a fresh off-heap buffer per writer (a session message canonicalizes ~6 small references plus SignedInfo):
+ * C14nWriter construct + finish 0.46 → 0.06 µs (tight loop, medians of 5 interleaved runs). Sinks see only views
+ * that are valid during `write()` (ByteSink contract).
  */
-const INITIAL = 512;
+const POOLED = 16 * 1024;
+const POOL_MAX = 8;
+const pool: Uint8Array[] = [];
+const EMPTY = new Uint8Array(0);
+
+/**
+ * PERF: the UTF-8 forms of names, ` name="`, ` xmlns:p="` and namespace URIs, which repeat across elements and
+ * messages, kept in one arena: a hit is one Map lookup and a byte copy instead of a scan or an `encodeInto` call.
+ * With the writer's stack of rendered declarations: start + text + end of one small element (a:To, 3 declarations,
+ * 2 attributes) 1.37 → 0.76 µs (tight loop, medians of 5 interleaved runs). Bounded: strings of at most
+ * CACHED_CHARS code units, everything dropped when the arena is full.
+ */
+const ARENA = new Uint8Array(16 * 1024);
+const CACHED_CHARS = 120;
+let arenaUsed = 0;
+/** String → (offset << 10) | length in ARENA of: the name; ` name="`; ` xmlns:prefix="`; the URI escaped. */
+const NAMES = new Map<string, number>();
+const ATTR_NAMES = new Map<string, number>();
+const XMLNS = new Map<string, number>();
+const URIS = new Map<string, number>();
+
+/** Caches the encoding of `s` (the text of key `key`). */
+function cacheEntry(cache: Map<string, number>, key: string, s: string, special: Uint8Array): number {
+  if (arenaUsed + s.length * 6 > ARENA.length) {
+    NAMES.clear();
+    ATTR_NAMES.clear();
+    XMLNS.clear();
+    URIS.clear();
+    arenaUsed = 0;
+  }
+  const end = encode(s, special, ARENA, arenaUsed);
+  const entry = (arenaUsed << 10) | (end - arenaUsed);
+  arenaUsed = end;
+  cache.set(key, entry);
+  return entry;
+}
+
+/** Encodes `s` into `buf` at `pos` (room is the caller's concern); returns the end position. */
+function encode(s: string, special: Uint8Array, buf: Uint8Array, pos: number): number {
+  for (let i = 0, n = s.length; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) {
+      if (special[c] === 0) {
+        buf[pos++] = c;
+      } else {
+        const e = ESCAPES[c]!;
+        buf.set(e, pos);
+        pos += e.length;
+      }
+    } else if (c < 0x800) {
+      buf[pos++] = 0xc0 | (c >> 6);
+      buf[pos++] = 0x80 | (c & 0x3f);
+    } else if (c >= 0xd800 && c <= 0xdbff) {
+      const cp = 0x10000 + ((c - 0xd800) << 10) + (s.charCodeAt(++i) - 0xdc00);
+      buf[pos++] = 0xf0 | (cp >> 18);
+      buf[pos++] = 0x80 | ((cp >> 12) & 0x3f);
+      buf[pos++] = 0x80 | ((cp >> 6) & 0x3f);
+      buf[pos++] = 0x80 | (cp & 0x3f);
+    } else {
+      buf[pos++] = 0xe0 | (c >> 12);
+      buf[pos++] = 0x80 | ((c >> 6) & 0x3f);
+      buf[pos++] = 0x80 | (c & 0x3f);
+    }
+  }
+  return pos;
+}
 
 /**
  * Encodes strings to UTF-8 into one reusable buffer and hands full buffers to a sink, so the canonical output is
@@ -38,27 +106,49 @@ const INITIAL = 512;
 export class Utf8Writer {
   readonly #sink: ByteSink;
   readonly #max: number;
-  #buf: Uint8Array;
-  #limit: number;
+  #buf: Uint8Array = EMPTY;
+  /** Writes of up to SLACK bytes fit while `#pos <= #limit`; the usable end is `#limit + SLACK`. */
+  #limit = -1;
   #pos = 0;
+  /** Highest position written since the buffer was taken (what `close()` wipes). */
+  #dirty = 0;
 
   constructor(sink: ByteSink, bufferSize = 16 * 1024) {
     this.#sink = sink;
     this.#max = Math.max(bufferSize, 64);
-    this.#buf = new Uint8Array(Math.min(INITIAL, this.#max));
-    this.#limit = this.#buf.length - SLACK;
   }
 
-  /** Makes room: grows the buffer up to its maximum, then flushes. */
+  /** Makes room: takes a buffer, grows it up to the maximum size, or flushes. */
   #makeRoom(): void {
-    if (this.#buf.length >= this.#max) {
+    const buf = this.#buf;
+    if (buf === EMPTY) {
+      this.#take(pool.pop() ?? new Uint8Array(POOLED));
+      return;
+    }
+    if (buf.length >= this.#max) {
       this.flush();
       return;
     }
-    const next = new Uint8Array(Math.min(this.#max, this.#buf.length * 4));
-    next.set(this.#buf.subarray(0, this.#pos));
-    this.#buf = next;
-    this.#limit = next.length - SLACK;
+    const next = new Uint8Array(Math.min(this.#max, buf.length * 4));
+    next.set(buf.subarray(0, this.#pos));
+    this.#give();
+    this.#take(next);
+  }
+
+  #take(buf: Uint8Array): void {
+    this.#buf = buf;
+    this.#limit = Math.min(buf.length, this.#max) - SLACK;
+  }
+
+  /** Returns the buffer to the pool (pooled size only), wiped: it held message content. */
+  #give(): void {
+    const buf = this.#buf;
+    if (buf === EMPTY) return;
+    buf.fill(0, 0, Math.max(this.#dirty, this.#pos));
+    if (buf.length === POOLED && pool.length < POOL_MAX) pool.push(buf);
+    this.#buf = EMPTY;
+    this.#limit = -1;
+    this.#dirty = 0;
   }
 
   /** Writes `s` with no escaping (names, comments, PIs, markup). */
@@ -76,6 +166,39 @@ export class Utf8Writer {
     this.#put(s, ATTR);
   }
 
+  /** Writes an element name (as `raw`), through the cache. */
+  name(s: string): void {
+    if (s.length > CACHED_CHARS) this.#put(s, NONE);
+    else this.#copy(NAMES.get(s) ?? cacheEntry(NAMES, s, s, NONE));
+  }
+
+  /** Writes ` name="` for an attribute name, through the cache. */
+  attrName(s: string): void {
+    if (s.length > CACHED_CHARS) {
+      this.byte(0x20);
+      this.#put(s, NONE);
+      this.byte(0x3d);
+      this.byte(0x22);
+    } else {
+      this.#copy(ATTR_NAMES.get(s) ?? cacheEntry(ATTR_NAMES, s, ` ${s}="`, NONE));
+    }
+  }
+
+  /** Writes ` xmlns:prefix="` (` xmlns="` for `''`), through the cache. */
+  xmlns(prefix: string): void {
+    if (prefix.length > CACHED_CHARS) {
+      this.#put(` xmlns:${prefix}="`, NONE);
+    } else {
+      this.#copy(XMLNS.get(prefix) ?? cacheEntry(XMLNS, prefix, prefix === '' ? ' xmlns="' : ` xmlns:${prefix}="`, NONE));
+    }
+  }
+
+  /** Writes a namespace URI as an attribute value (escaped as `attr`), through the cache. */
+  uri(s: string): void {
+    if (s.length > CACHED_CHARS) this.#put(s, ATTR);
+    else this.#copy(URIS.get(s) ?? cacheEntry(URIS, s, s, ATTR));
+  }
+
   /** Writes one ASCII byte. */
   byte(b: number): void {
     if (this.#pos > this.#limit) this.#makeRoom();
@@ -84,9 +207,31 @@ export class Utf8Writer {
 
   /** Hands buffered bytes to the sink. */
   flush(): void {
-    if (this.#pos === 0) return;
-    this.#sink.write(this.#buf.subarray(0, this.#pos));
+    const pos = this.#pos;
+    if (pos === 0) return;
+    if (pos > this.#dirty) this.#dirty = pos;
     this.#pos = 0;
+    this.#sink.write(this.#buf.subarray(0, pos));
+  }
+
+  /** Flushes, then gives the buffer back; a later write takes one again. */
+  close(): void {
+    this.flush();
+    this.#give();
+  }
+
+  /** Copies the arena bytes of a cache entry. */
+  #copy(entry: number): void {
+    let from = entry >>> 10;
+    const to = from + (entry & 1023);
+    let pos = this.#pos;
+    if (pos + (to - from) > this.#limit) {
+      while (from < to) this.byte(ARENA[from++]!);
+      return;
+    }
+    const buf = this.#buf;
+    while (from < to) buf[pos++] = ARENA[from++]!;
+    this.#pos = pos;
   }
 
   #encodeLong(s: string): void {
@@ -102,15 +247,20 @@ export class Utf8Writer {
   }
 
   #put(s: string, special: Uint8Array): void {
-    const n0 = s.length;
-    if (n0 > LONG && (special === NONE || !(special === TEXT ? TEXT_RE : ATTR_RE).test(s))) {
+    const n = s.length;
+    if (n > LONG && (special === NONE || !(special === TEXT ? TEXT_RE : ATTR_RE).test(s))) {
       this.#encodeLong(s);
+      return;
+    }
+    // Room for the whole string at its longest (6 bytes per code unit): one check instead of one per character.
+    if (this.#pos + n * 6 <= this.#limit) {
+      this.#pos = encode(s, special, this.#buf, this.#pos);
       return;
     }
     let buf = this.#buf;
     let limit = this.#limit;
     let pos = this.#pos;
-    for (let i = 0, n = s.length; i < n; i++) {
+    for (let i = 0; i < n; i++) {
       if (pos > limit) {
         this.#pos = pos;
         this.#makeRoom();

@@ -17,3 +17,24 @@ describe('auto hand-over', () => {
     }
   });
 });
+
+describe('auto head buffers (pooled)', () => {
+  it('interleaved, abandoned and empty hashers each give their own digest', () => {
+    const data = new Uint8Array(1000).map((_, i) => i * 7);
+    const ref = (d: Uint8Array): string => createHash('sha1').update(d).digest('hex');
+    const hex = (d: Uint8Array): string => Buffer.from(d).toString('hex');
+    for (let round = 0; round < 20; round++) {
+      const a = auto.createHash('sha1');
+      const b = auto.createHash('sha1');
+      auto.createHash('sha1').update(data.subarray(0, 100)); // dropped before digest()
+      a.update(data.subarray(0, 10 + round));
+      b.update(data.subarray(500, 600));
+      a.update(data.subarray(10 + round, 300));
+      assert.equal(hex(b.digest()), ref(data.subarray(500, 600)));
+      const c = auto.createHash('sha1').update(data.subarray(0, 50));
+      assert.equal(hex(a.digest()), ref(data.subarray(0, 300)));
+      assert.equal(hex(c.digest()), ref(data.subarray(0, 50)));
+      assert.equal(hex(auto.createHash('sha1').update(new Uint8Array(0)).digest()), ref(new Uint8Array(0)));
+    }
+  });
+});

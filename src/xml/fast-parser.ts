@@ -149,70 +149,103 @@ const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** Decodes valid UTF-8 bytes [a, b); short ASCII runs are built directly (see decodeAscii). */
 function decode(buf: Uint8Array, a: number, b: number): string {
-  const n = b - a;
-  if (n === 0) return '';
-  if (n <= 16) {
-    let ascii = true;
-    for (let i = a; i < b; i++) {
-      if (buf[i]! >= 0x80) {
-        ascii = false;
-        break;
-      }
-    }
-    if (ascii) {
-      switch (n) {
-        case 1:
-          return String.fromCharCode(buf[a]!);
-        case 2:
-          return String.fromCharCode(buf[a]!, buf[a + 1]!);
-        case 3:
-          return String.fromCharCode(buf[a]!, buf[a + 1]!, buf[a + 2]!);
-        case 4:
-          return String.fromCharCode(buf[a]!, buf[a + 1]!, buf[a + 2]!, buf[a + 3]!);
-        default:
-          return String.fromCharCode.apply(null, buf.subarray(a, b) as unknown as number[]);
-      }
-    }
+  if (b - a <= 24) {
+    let i = a;
+    while (i < b && buf[i]! < 0x80) i++;
+    if (i === b) return decodeAscii(buf, a, b);
   }
   return utf8.decode(buf.subarray(a, b));
 }
 
-/** Decodes bytes known to be ASCII. PERF: building a short string in JS takes ~70 ns, a TextDecoder call ~150 ns (measured, Node 20). */
+/**
+ * Decodes bytes known to be ASCII. PERF: building a short string in JS takes ~70 ns, a TextDecoder call ~150 ns
+ * (measured, Node 20); 8 characters per String.fromCharCode call instead of one: 12–24 bytes 130–290 → 65–140 ns.
+ */
 function decodeAscii(buf: Uint8Array, a: number, b: number): string {
-  const n = b - a;
-  if (n > 24) return utf8.decode(buf.subarray(a, b));
-  if (n <= 3) {
-    if (n === 1) return String.fromCharCode(buf[a]!);
-    if (n === 2) return String.fromCharCode(buf[a]!, buf[a + 1]!);
-    if (n === 3) return String.fromCharCode(buf[a]!, buf[a + 1]!, buf[a + 2]!);
-    return '';
-  }
+  if (b - a > 24) return utf8.decode(buf.subarray(a, b));
   let s = '';
-  for (let i = a; i < b; i++) s += String.fromCharCode(buf[i]!);
-  return s;
+  let i = a;
+  for (; b - i >= 8; i += 8) {
+    s += String.fromCharCode(buf[i]!, buf[i + 1]!, buf[i + 2]!, buf[i + 3]!, buf[i + 4]!, buf[i + 5]!, buf[i + 6]!, buf[i + 7]!);
+  }
+  switch (b - i) {
+    case 1:
+      return s + String.fromCharCode(buf[i]!);
+    case 2:
+      return s + String.fromCharCode(buf[i]!, buf[i + 1]!);
+    case 3:
+      return s + String.fromCharCode(buf[i]!, buf[i + 1]!, buf[i + 2]!);
+    case 4:
+      return s + String.fromCharCode(buf[i]!, buf[i + 1]!, buf[i + 2]!, buf[i + 3]!);
+    case 5:
+      return s + String.fromCharCode(buf[i]!, buf[i + 1]!, buf[i + 2]!, buf[i + 3]!, buf[i + 4]!);
+    case 6:
+      return s + String.fromCharCode(buf[i]!, buf[i + 1]!, buf[i + 2]!, buf[i + 3]!, buf[i + 4]!, buf[i + 5]!);
+    case 7:
+      return s + String.fromCharCode(buf[i]!, buf[i + 1]!, buf[i + 2]!, buf[i + 3]!, buf[i + 4]!, buf[i + 5]!, buf[i + 6]!);
+    default:
+      return s;
+  }
 }
 
 const VALUE_CACHE_SIZE = 1024;
 /** Short attribute values (namespace URIs, flags, codes) repeat; strings are immutable, so one cache serves all. */
 const VALUE_CACHE: (string | undefined)[] = new Array<string | undefined>(VALUE_CACHE_SIZE);
 
-/** The string of ASCII bytes [a, b) with hash `h` (see #attribValueQuoted), from the cache when it is there. */
-function cachedAscii(buf: Uint8Array, a: number, b: number, h: number): string {
+/**
+ * A cache slot (even, of a two-way set: murmur3 fmix32 of the hash) for the bytes [a, b): the hash reads the length
+ * and at most 12 bytes (the first, last and middle 4), as entries are compared in full.
+ */
+function cacheSlot(buf: Uint8Array, a: number, b: number, size: number): number {
   const n = b - a;
-  if (n > 64) return utf8.decode(buf.subarray(a, b));
+  let h = n;
+  if (n < 4) {
+    for (let k = a; k < b; k++) h = (Math.imul(h, 31) + buf[k]!) | 0;
+  } else {
+    h = (Math.imul(h, 31) + (buf[a]! | (buf[a + 1]! << 8) | (buf[a + 2]! << 16) | (buf[a + 3]! << 24))) | 0;
+    h = (Math.imul(h, 31) + (buf[b - 4]! | (buf[b - 3]! << 8) | (buf[b - 2]! << 16) | (buf[b - 1]! << 24))) | 0;
+    if (n > 8) {
+      const m = a + (n >> 1) - 2;
+      h = (Math.imul(h, 31) + (buf[m]! | (buf[m + 1]! << 8) | (buf[m + 2]! << 16) | (buf[m + 3]! << 24))) | 0;
+    }
+  }
   let x = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
-  const slot = (x ^ (x >>> 16)) & (VALUE_CACHE_SIZE - 2);
+  return (x ^ (x >>> 16)) & (size - 2);
+}
+
+/**
+ * Whether `bytes` are the bytes at `a` of `buf` (the caller checked the length). PERF: comparing bytes to bytes
+ * is ~2× faster than a charCodeAt loop over a flat string and ~5× faster than over a concatenated one (measured).
+ */
+function sameBytes(bytes: Uint8Array, buf: Uint8Array, a: number): boolean {
+  const n = bytes.length;
+  let k = 0;
+  while (k < n && bytes[k] === buf[a + k]) k++;
+  return k === n;
+}
+
+const VALUE_BYTES: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(VALUE_CACHE_SIZE);
+
+/**
+ * The string of ASCII bytes [a, b), from the cache when it is there. PERF: values up to 128 bytes (the
+ * WS-Security namespace URIs are 80+) are cached, which also lets the URI check's Map find its key hashed already.
+ */
+function cachedAscii(buf: Uint8Array, a: number, b: number): string {
+  const n = b - a;
+  if (n > 128) return utf8.decode(buf.subarray(a, b));
+  const slot = cacheSlot(buf, a, b, VALUE_CACHE_SIZE);
   for (let way = slot; way <= slot + 1; way++) {
-    const hit = VALUE_CACHE[way];
-    if (hit === undefined) break;
-    if (hit.length !== n) continue;
-    let k = 0;
-    while (k < n && hit.charCodeAt(k) === buf[a + k]) k++;
-    if (k === n) return hit;
+    const bytes = VALUE_BYTES[way];
+    if (bytes === undefined) break;
+    if (bytes.length === n && sameBytes(bytes, buf, a)) return VALUE_CACHE[way]!;
   }
-  const value = n > 24 ? utf8.decode(buf.subarray(a, b)) : decodeAscii(buf, a, b);
-  if (VALUE_CACHE[slot] !== undefined) VALUE_CACHE[slot + 1] = VALUE_CACHE[slot];
+  const value = decode(buf, a, b);
+  if (VALUE_BYTES[slot] !== undefined) {
+    VALUE_BYTES[slot + 1] = VALUE_BYTES[slot];
+    VALUE_CACHE[slot + 1] = VALUE_CACHE[slot];
+  }
+  VALUE_BYTES[slot] = buf.slice(a, b);
   VALUE_CACHE[slot] = value;
   return value;
 }
@@ -230,6 +263,8 @@ interface NameEntry {
   readonly prefix: string;
   readonly local: string;
   readonly bad: boolean;
+  /** The UTF-8 bytes of `name`, to compare input with. */
+  readonly bytes: Uint8Array;
 }
 
 /**
@@ -242,12 +277,12 @@ export function startsName(local: string): boolean {
   return c !== 0xb7 && !(c >= 0x300 && c <= 0x36f) && !(c >= 0x203f && c <= 0x2040);
 }
 
-function nameEntry(name: string): NameEntry {
+function nameEntry(name: string, bytes: Uint8Array): NameEntry {
   const colon = name.indexOf(':');
-  if (colon === -1) return { name, prefix: '', local: name, bad: false };
+  if (colon === -1) return { name, prefix: '', local: name, bad: false, bytes };
   const prefix = name.slice(0, colon);
   const local = name.slice(colon + 1);
-  return { name, prefix, local, bad: prefix === '' || local === '' || local.includes(':') };
+  return { name, prefix, local, bad: prefix === '' || local === '' || local.includes(':'), bytes };
 }
 
 const NAME_CACHE_SIZE = 1024;
@@ -343,8 +378,8 @@ export class FastXmlParser {
   #lastPrefix = '';
   #lastUri: string | undefined = undefined;
 
-  /** Hash of the ASCII name #scanName read last, or -1 when it was not ASCII. */
-  #nameHash = 0;
+  /** The names of the open elements (#stack's), for comparing end tags to. */
+  readonly #tags: NameEntry[] = [];
 
   constructor(handler: XmlHandler, options: FastXmlParserOptions = {}) {
     this.#handler = handler;
@@ -910,29 +945,19 @@ export class FastXmlParser {
     }
   }
 
-  /** Reads name characters from `from` (ASCII by table) and hashes them; returns the end, or -1 at the limit. */
+  /** Reads name characters from `from` (ASCII by table); returns the end, or -1 at the limit. */
   #scanName(from: number): number {
     const buf = this.#buf;
     const limit = this.#limit;
     let i = from;
-    let h = 0;
-    let ascii = true;
     while (i < limit) {
       const b = buf[i]!;
       if (b < 0x80) {
-        if (NAME_CHAR[b] === 0) {
-          this.#nameHash = ascii ? h & 0x7fffffff : -1;
-          return i;
-        }
-        h = (Math.imul(h, 31) + b) | 0;
+        if (NAME_CHAR[b] === 0) return i;
         i++;
       } else {
         const c = codeAt(buf, i);
-        if (!isNameCode(c)) {
-          this.#nameHash = -1;
-          return i;
-        }
-        ascii = false;
+        if (!isNameCode(c)) return i;
         i += c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
       }
     }
@@ -940,33 +965,21 @@ export class FastXmlParser {
   }
 
   /**
-   * The NameEntry of the name [a, b) #scanName just read. PERF: repeated ASCII names come from the cache; with a
+   * The NameEntry of the name [a, b) #scanName just read. PERF: repeated names come from the cache; with a
    * direct-mapped cache two hot SOAP names evicted each other on every element: 56 → 71 MB/s once fixed (64 KiB).
    */
   #name(a: number, b: number): NameEntry {
     const buf = this.#buf;
-    const h = this.#nameHash;
-    if (h < 0) return nameEntry(decode(buf, a, b));
-    // Two-way set-associative on a mixed hash (murmur3 fmix32), so that two hot names rarely evict each other.
-    let x = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-    x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
-    const slot = (x ^ (x >>> 16)) & (NAME_CACHE_SIZE - 2);
     const n = b - a;
+    const slot = cacheSlot(buf, a, b, NAME_CACHE_SIZE);
     for (let way = slot; way <= slot + 1; way++) {
       const hit = NAME_CACHE[way];
       if (hit === undefined) break;
-      const name = hit.name;
-      if (name.length !== n) continue;
-      let k = 0;
-      while (k < n && name.charCodeAt(k) === buf[a + k]) k++;
-      if (k === n) return hit;
+      if (hit.bytes.length === n && sameBytes(hit.bytes, buf, a)) return hit;
     }
-    const entry = nameEntry(decodeAscii(buf, a, b));
-    if (NAME_CACHE[slot] === undefined) NAME_CACHE[slot] = entry;
-    else {
-      NAME_CACHE[slot + 1] = NAME_CACHE[slot];
-      NAME_CACHE[slot] = entry;
-    }
+    const entry = nameEntry(decode(buf, a, b), buf.slice(a, b));
+    if (NAME_CACHE[slot] !== undefined) NAME_CACHE[slot + 1] = NAME_CACHE[slot];
+    NAME_CACHE[slot] = entry;
     return entry;
   }
 
@@ -1043,16 +1056,16 @@ export class FastXmlParser {
     const buf = this.#buf;
     const limit = this.#limit;
     const q = this.#q;
+    const off = this.#off;
     let run = this.#pos;
     let i = run;
     let hi = 0;
-    let h = 0;
     for (;;) {
       let b = 0;
       while (i < limit && VALUE_STOP[(b = buf[i]!)] === 0) {
         hi |= b;
-        h = (Math.imul(h, 31) + b) | 0;
         i++;
+        if (((off + i) & 3) === 0 && limit - i >= 8) i = plainValueEnd(this.#wordView, off, i, limit);
       }
       if (i === limit) {
         if (i > run) this.#text += decode(buf, run, i);
@@ -1061,7 +1074,7 @@ export class FastXmlParser {
       }
       const c = buf[i]!;
       if (c === q) {
-        const last = hi >= 0x80 ? decode(buf, run, i) : run === this.#pos ? cachedAscii(buf, run, i, h) : decodeAscii(buf, run, i);
+        const last = hi >= 0x80 ? decode(buf, run, i) : run === this.#pos ? cachedAscii(buf, run, i) : decodeAscii(buf, run, i);
         const value = this.#text.length === 0 ? last : this.#text + last;
         this.#text = '';
         this.#pos = i + 1;
@@ -1070,7 +1083,6 @@ export class FastXmlParser {
         return true;
       }
       if (c === DQUOTE || c === SQUOTE) {
-        h = (Math.imul(h, 31) + c) | 0;
         i++; // the other quote is an ordinary character
         continue;
       }
@@ -1232,6 +1244,7 @@ export class FastXmlParser {
       byteStart: this.#tagStart,
       byteEnd: -1,
     };
+    this.#tags[this.#stack.length] = tag;
     this.#stack.push(element);
     // The scope only sees elements that declare something (push and pop stay paired, in LIFO order).
     if (namespaces.length > 0) {
@@ -1262,18 +1275,14 @@ export class FastXmlParser {
     const buf = this.#buf;
     const stack = this.#stack;
     if (stack.length > 0) {
-      // The expected name, compared in place (an ASCII name equals its bytes); anything else takes the general path.
-      const name = stack[stack.length - 1]!.name;
-      const n = name.length;
-      if (start + n < this.#limit && buf[start + n] === GT) {
-        let k = 0;
-        while (k < n && name.charCodeAt(k) === buf[start + k]) k++;
-        if (k === n) {
-          this.#tokStart = -1;
-          this.#pos = start + n + 1;
-          this.#closeTag(name);
-          return true;
-        }
+      // The expected name, compared in place; anything else takes the general path.
+      const tag = this.#tags[stack.length - 1]!;
+      const n = tag.bytes.length;
+      if (start + n < this.#limit && buf[start + n] === GT && sameBytes(tag.bytes, buf, start)) {
+        this.#tokStart = -1;
+        this.#pos = start + n + 1;
+        this.#closeTag(tag.name);
+        return true;
       }
     }
     const end = this.#scanName(start);
@@ -1728,6 +1737,21 @@ function plainTextEnd(words: Uint32Array, off: number, i: number, limit: number)
     const lg = (x | 0x02020202) ^ 0x3e3e3e3e;
     const amp = x ^ 0x26262626;
     if (((x | (x - 0x20202020) | (lg - 0x01010101) | (amp - 0x01010101)) & 0x80808080) !== 0) break;
+    w++;
+  }
+  return (w << 2) - off;
+}
+
+/** As plainTextEnd, for attribute values: printable ASCII other than `"`, `'`, `&` and `<` (0x22 | 4 = 0x26 | 1 = 0x27). */
+function plainValueEnd(words: Uint32Array, off: number, i: number, limit: number): number {
+  let w = (off + i) >> 2;
+  const wordEnd = (off + limit) >> 2;
+  while (w < wordEnd) {
+    const x = words[w]!;
+    const dq = (x | 0x04040404) ^ 0x26262626;
+    const sq = (x | 0x01010101) ^ 0x27272727;
+    const lt = x ^ 0x3c3c3c3c;
+    if (((x | (x - 0x20202020) | (dq - 0x01010101) | (sq - 0x01010101) | (lt - 0x01010101)) & 0x80808080) !== 0) break;
     w++;
   }
   return (w << 2) - off;

@@ -283,14 +283,15 @@ function sameBytes(
   const n = bytes.length;
   const full = words.length;
   let k = 0;
-  if (full > 1 && LITTLE_ENDIAN) {
-    const p = off + a;
-    const w = p >> 2;
-    const shift = (p & 3) << 3;
+  const p = off + a;
+  const w = p >> 2;
+  const shift = (p & 3) << 3;
+  // The shifted loop reads one word past the bytes: at the end of a buffer whose length is not a multiple of 4
+  // that word is not in the view (and an out-of-bounds read would make V8 deoptimize), so bytes are compared there.
+  if (full > 1 && LITTLE_ENDIAN && (shift === 0 || w + full < view.length)) {
     if (shift === 0) {
       for (let j = 0; j < full; j++) if ((view[w + j]! | 0) !== words[j]) return false;
     } else {
-      // A word past the view reads as undefined (0): a false mismatch, so a cache miss, never a false match.
       let cur = view[w]! >>> shift;
       for (let j = 0; j < full; j++) {
         const next = view[w + j + 1]!;

@@ -322,3 +322,68 @@ test('XmlParser 64 Ki-unit slices: limits checked mid-write, astral characters a
     }
   }
 });
+
+test('word loops and byte-keyed caches: text, values and names of every length near every stop byte, at every alignment', () => {
+  const rng = new Rng(0x3a11);
+  const b64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=';
+  const plain = (n: number): string => Array.from({ length: n }, () => b64[rng.int(b64.length)]).join('');
+  const textStops = ['<', '&amp;', '>', ']]>', ']>', '\r', '\r\n', '\n', '\t', 'é', '😀', '\u0001', '"', "'"];
+  const valueStops = ['"', "'", '&lt;', '<', '\r\n', '\n', '\t', 'é', '>', '\u0001'];
+  let parses = 0;
+  for (let k = 0; k < 300; k++) {
+    // Names and values repeat with one byte changed (the caches must tell them apart), text runs carry a stop byte
+    // at a random place, all of them long enough for the word loops.
+    const name = `n:${plain(11 + rng.int(30))}`.replace(/[+/=]/g, 'x');
+    const value = plain(13 + rng.int(120));
+    const at = rng.int(value.length);
+    const other = value.slice(0, at) + (value[at] === 'A' ? 'B' : 'A') + value.slice(at + 1);
+    const stop = rng.pick(valueStops);
+    const odd = value.slice(0, at) + stop + value.slice(at);
+    const text = plain(rng.int(200));
+    const cut = rng.int(text.length + 1);
+    const textStop = rng.pick(textStops);
+    const doc =
+      `<r xmlns:n="urn:x"><${name} a="${value}" b='${other}'>${text.slice(0, cut)}${textStop}${text.slice(cut)}</${name}>` +
+      `<${name} a="${other}" b="${value}"/><${name} a="${value}" b="${odd}">${text}</${name}x></r>`;
+    const bytes = enc.encode(doc);
+    for (let shift = 0; shift < 8; shift++) {
+      // The same document at each offset of its buffer (the word loops read aligned words of the whole buffer).
+      const backing = new Uint8Array(bytes.length + 8);
+      backing.set(bytes, shift);
+      const chunk = backing.subarray(shift, shift + bytes.length);
+      same([chunk], `alignment doc ${k} shift ${shift}`);
+      same(split(chunk, randomCuts(rng, chunk.length, 1 + rng.int(4))), `alignment doc ${k} shift ${shift} split`);
+      parses += 2;
+    }
+  }
+  console.log(`${parses} parses`);
+});
+
+test('the caches keep copies: a value or name read from a Node Buffer that is later overwritten is not returned for other bytes', () => {
+  const seen: string[] = [];
+  const handler: XmlHandler = {
+    startElement(el: XmlElement) {
+      seen.push(el.name, ...el.attributes.map((a) => a.value));
+    },
+    endElement() {},
+    text() {},
+    comment() {},
+    processingInstruction() {},
+  };
+  const parse = (bytes: Uint8Array): void => {
+    const parser = new FastXmlParser(handler);
+    parser.write(bytes);
+    parser.end();
+  };
+  // 30 bytes: the cache key reads bytes 0–3, 13–16 and 26–29, so byte 6 differs only in the full comparison.
+  const value = 'abcdefghijklmnopqrstuvwxyz0123';
+  const changed = `${value.slice(0, 6)}X${value.slice(7)}`;
+  const name = `e${value.slice(1)}`;
+  const changedName = `e${changed.slice(1)}`;
+  const first = Buffer.from(`<${name} a="${value}"/>`); // a view into Node's shared pool, as Buffer.slice would be
+  parse(first);
+  first.write(`<${changedName} a="${changed}"/>`);
+  seen.length = 0;
+  parse(Buffer.from(`<${changedName} a="${changed}"/>`));
+  assert.deepEqual(seen, [changedName, changed]);
+});

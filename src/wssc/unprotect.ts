@@ -3,7 +3,7 @@ import { C14N, DIGEST, DSIG_NAMESPACE, SIGNATURE, type SignatureAlgorithm } from
 import { auto } from '../crypto/auto.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { decodeBase64 } from '../dsig/base64.js';
-import { SubtreeCollector, TeeHandler, elementChildren, type TreeElement } from '../dsig/tree.js';
+import { SubtreeCollector, elementChildren, treeOfLog, type TreeElement } from '../dsig/tree.js';
 import { verifyCollectedSignature, type EventSource, type VerificationResult } from '../dsig/verify.js';
 import { DecryptionError, EncryptionError, SignatureError, TokenError, WsSecurityError } from '../errors.js';
 import type { AddressingHeaders, AddressingName } from '../soap/addressing.js';
@@ -311,13 +311,9 @@ export function openMessage(bytes: Uint8Array, options: UnprotectOptions, digest
         if (key.length !== AES_CBC[item.ed.algorithm].keyLength) throw new DecryptionError();
         const plaintext = decryptCipherValue(item.ed, key, provider);
         const log = new EventLog();
-        if (item.where === 'body') item.elementShift = checkFragment(plaintext, extra.bodyScope, item.kind, undefined, log);
-        else {
-          // PERF: the header element (the encrypted Signature) is read in the same parse that checks it.
-          const c = new SubtreeCollector((el, inside) => !inside && el.depth === 2);
-          item.elementShift = checkFragment(plaintext, extra.securityScope, item.kind, undefined, new TeeHandler([c, log]));
-          item.element = c.roots[0]!;
-        }
+        item.elementShift = checkFragment(plaintext, item.where === 'body' ? extra.bodyScope : extra.securityScope, item.kind, undefined, log);
+        // PERF: the header element (the encrypted Signature) is read from the events of the parse that checked it.
+        if (item.where === 'security') item.element = elementChildren(treeOfLog(log))[0]!;
         item.log = log;
         item.plaintext = plaintext;
       } catch {

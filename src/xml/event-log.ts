@@ -4,11 +4,17 @@ import { checkDepth, checkInputSize, checkText } from './guards.js';
 import { resolveLimits, type XmlLimits } from './limits.js';
 import { NamespaceScope } from './namespace-scope.js';
 
-const START = 0;
-const END = 1;
-const TEXT = 2;
-const COMMENT = 3;
-const PI = 4;
+/** The op codes of EventLog.events (for readers of a log, e.g. treeOfLog). */
+export const LOG_START = 0;
+export const LOG_END = 1;
+export const LOG_TEXT = 2;
+export const LOG_COMMENT = 3;
+export const LOG_PI = 4;
+const START = LOG_START;
+const END = LOG_END;
+const TEXT = LOG_TEXT;
+const COMMENT = LOG_COMMENT;
+const PI = LOG_PI;
 
 /** Records every event of a parse, in order (the elements and strings the parser made, not copies). */
 export class EventLog implements XmlHandler {

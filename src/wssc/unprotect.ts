@@ -76,35 +76,39 @@ const notAllowed = (m: string): SignatureError => new SignatureError('ALGORITHM_
 /**
  * Pass-1 collection beside readSecurity's: EncryptedData children of the Body and the scopes they re-enter, and
  * the log of every event (replayed, with the plaintexts' events in place of their EncryptedData, for the signature).
+ * PERF: the collector of EncryptedData sees only the events inside a Body (not the header's, nor its long texts).
  */
 class BodyCollector implements XmlHandler {
   readonly log = new EventLog();
-  readonly encrypted = new SubtreeCollector((el, inside, parent) =>
-    !inside && el.depth === 3 && el.uri === XENC_NAMESPACE && el.local === 'EncryptedData' &&
-    parent !== null && parent.local === 'Body' && soapVersionOf(parent.uri) !== undefined);
+  readonly encrypted = new SubtreeCollector((el, inside) => !inside && el.depth === 3 && el.uri === XENC_NAMESPACE && el.local === 'EncryptedData');
   bodyScope: XmlNamespaceDecl[] = [];
   securityScope: XmlNamespaceDecl[] = [];
+  /** The SOAP Body element being read, if any. */
+  #body: XmlElement | null = null;
 
   startElement(el: XmlElement, ns: NamespaceContext): void {
-    if (el.depth === 2 && el.local === 'Body' && soapVersionOf(el.uri) !== undefined) this.bodyScope = declsOf(ns);
-    else if (el.depth === 3 && el.uri === WSSE_NAMESPACE && el.local === 'Security') this.securityScope = declsOf(ns);
-    this.encrypted.startElement(el, ns);
+    if (this.#body !== null) this.encrypted.startElement(el, ns);
+    else if (el.depth === 2 && el.local === 'Body' && soapVersionOf(el.uri) !== undefined) {
+      this.bodyScope = declsOf(ns);
+      this.#body = el;
+    } else if (el.depth === 3 && el.uri === WSSE_NAMESPACE && el.local === 'Security') this.securityScope = declsOf(ns);
     this.log.startElement(el);
   }
   endElement(el: XmlElement): void {
-    this.encrypted.endElement(el);
+    if (this.#body === el) this.#body = null;
+    else if (this.#body !== null) this.encrypted.endElement(el);
     this.log.endElement(el);
   }
   text(t: string): void {
-    this.encrypted.text(t);
+    if (this.#body !== null) this.encrypted.text(t);
     this.log.text(t);
   }
   comment(t: string, d: number): void {
-    this.encrypted.comment(t, d);
+    if (this.#body !== null) this.encrypted.comment(t, d);
     this.log.comment(t);
   }
   processingInstruction(t: string, d: string, depth: number): void {
-    this.encrypted.processingInstruction(t, d, depth);
+    if (this.#body !== null) this.encrypted.processingInstruction(t, d, depth);
     this.log.processingInstruction(t, d);
   }
 }

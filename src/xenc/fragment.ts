@@ -46,23 +46,23 @@ export function checkFragment(plaintext: Uint8Array, scope: readonly XmlNamespac
 }
 
 const TAIL = utf8Encoder.encode('</_>');
-const HEADS_KEPT = 64;
-/** Wrapper start tags by their declarations (prefixes and URIs, NUL-separated: XML text holds no NUL). */
-const heads = new Map<string, Uint8Array>();
+const HEADS_KEPT = 16;
+/** Wrapper start tags of the scopes seen last (a service sees the same few, message after message). */
+const heads: { readonly prefixes: string[]; readonly uris: string[]; readonly head: Uint8Array }[] = [];
 
 /** `<_ xmlns…>` declaring `scope`. Read-only: the same bytes serve every parse with that scope. */
 function wrapperHead(scope: readonly XmlNamespaceDecl[]): Uint8Array {
-  let key = '';
-  for (const { prefix, uri } of scope) key += `${prefix}\0${uri}\0`;
-  let head = heads.get(key);
-  if (head === undefined) {
-    let decls = '';
-    for (const { prefix, uri } of scope) decls += ` xmlns${prefix === '' ? '' : `:${prefix}`}="${escapeAttribute(uri)}"`;
-    head = utf8Encoder.encode(`<_${decls}>`);
-    // A bounded cache: a stream of messages with ever new scopes only ever costs the encoding.
-    if (heads.size >= HEADS_KEPT) heads.clear();
-    heads.set(key, head);
+  search: for (const h of heads) {
+    if (h.prefixes.length !== scope.length) continue;
+    for (let i = 0; i < scope.length; i++) if (h.prefixes[i] !== scope[i]!.prefix || h.uris[i] !== scope[i]!.uri) continue search;
+    return h.head;
   }
+  let decls = '';
+  for (const { prefix, uri } of scope) decls += ` xmlns${prefix === '' ? '' : `:${prefix}`}="${escapeAttribute(uri)}"`;
+  const head = utf8Encoder.encode(`<_${decls}>`);
+  // Bounded: a stream of messages with ever new scopes only ever costs the encoding.
+  if (heads.length >= HEADS_KEPT) heads.pop();
+  heads.unshift({ prefixes: scope.map((d) => d.prefix), uris: scope.map((d) => d.uri), head });
   return head;
 }
 

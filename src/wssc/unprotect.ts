@@ -153,7 +153,7 @@ interface EncryptedItem {
   readonly where: 'body' | 'security';
   readonly kind: 'element' | 'content';
   plaintext?: Uint8Array;
-  /** A header item's decrypted element, read in the well-formedness parse (offsets of that parse's input). */
+  /** A header item's decrypted element, read in the well-formedness parse (offsets in the plaintext). */
   element?: TreeElement;
   /** Where the plaintext starts in that parse's input. */
   elementShift?: number;
@@ -317,7 +317,7 @@ export function openMessage(bytes: Uint8Array, options: UnprotectOptions, digest
         const log = new EventLog();
         item.elementShift = checkFragment(plaintext, item.where === 'body' ? extra.bodyScope : extra.securityScope, item.kind, undefined, log);
         // PERF: the header element (the encrypted Signature) is read from the events of the parse that checked it.
-        if (item.where === 'security') item.element = elementChildren(treeOfLog(log))[0]!;
+        if (item.where === 'security') item.element = elementChildren(treeOfLog(log, item.elementShift))[0]!;
         item.log = log;
         item.plaintext = plaintext;
       } catch {
@@ -358,11 +358,11 @@ export function openMessage(bytes: Uint8Array, options: UnprotectOptions, digest
       const item = decryptedSignatures[0]!;
       signatureTree = item.element!;
       signatureAt = Infinity;
-      // The bytes the tree was read from: the wrapper's start tag, then the plaintext (checkFragment's input).
-      const shift = item.elementShift!;
-      signatureSource = new Uint8Array(shift + item.plaintext!.length);
-      signatureSource.set(item.plaintext!, shift);
-      signatureFrom = (edits) => mapOffset(edits, item.tree.el.byteStart) + (signatureTree.el.byteStart - shift);
+      // PERF: the tree's offsets count from the plaintext's start, so the plaintext itself is the source (no 2.4 KB
+      // copy behind a blank of the wrapper's length): echo request within noise, 246.2 → 245.5 µs (medians of 60
+      // interleaved rounds; other runs 258.8 → 255.4, 258.5 → 257.2); one off-heap buffer less per message.
+      signatureSource = item.plaintext!;
+      signatureFrom = (edits) => mapOffset(edits, item.tree.el.byteStart) + signatureTree.el.byteStart;
     }
 
     // The signing key, from the Signature's KeyInfo: a DKT (message mode) or the SCT itself (transport mode).

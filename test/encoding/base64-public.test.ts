@@ -79,3 +79,30 @@ test('decodeBase64PublicBytes = decodeBase64Strict on line-wrapped and mutated b
   }
   assert.equal(checked, 2000);
 });
+
+/** An independent reading of strict base64: XML whitespace dropped, the canonical RFC 4648 form, else undefined. */
+function oracle(s: string): Uint8Array | undefined {
+  const clean = s.replace(/[ \t\r\n]/g, '');
+  if (!/^[A-Za-z0-9+/]*(|=|==)$/.test(clean) || clean.length % 4 !== 0) return undefined;
+  const bytes = Buffer.from(clean, 'base64');
+  return bytes.toString('base64') === clean ? new Uint8Array(bytes) : undefined;
+}
+
+test('decodeBase64Strict = an independent oracle (Buffer, canonical form) on valid, spaced and mutated text', () => {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/= \t\r\n-_.é€\u0000';
+  for (let seed = 1; seed <= 4000; seed++) {
+    const r = random(64, seed * 6151);
+    let s = encodeBase64(random(r[0]! % 50, seed));
+    const edits = r[1]! % 5;
+    for (let e = 0; e < edits; e++) {
+      const at = s.length === 0 ? 0 : r[2 + e]! % (s.length + 1);
+      const c = alphabet[r[10 + e]! % alphabet.length]!;
+      const op = r[20 + e]! % 3;
+      s = op === 0 ? s.slice(0, at) + c + s.slice(at) : op === 1 ? s.slice(0, at) + c + s.slice(at + 1) : s.slice(0, at) + s.slice(at + 1);
+    }
+    assert.deepEqual(decodeBase64Strict(s), oracle(s), JSON.stringify(s));
+  }
+  for (const s of ['', '====', 'QQ==', 'QR==', 'QQ=', 'QUJD', 'QUJD\nRA==', 'QUJDRA==QQ==', ' QUJD', 'QUJ\u00e9', 'QUJDRE', 'QUJDR===', '====QUJD', 'QQ==QUJD', 'Q U J D', 'QUJD\u0141QUJD', 'QUJDQUJ\u0100']) {
+    assert.deepEqual(decodeBase64Strict(s), oracle(s), JSON.stringify(s));
+  }
+});

@@ -175,7 +175,10 @@ interface EncryptedItem {
  * read); verifyCollectedSignature then makes one pass over the (decrypted) message's events, digesting every
  * reference and the SignedInfo in place (it made three, and the decrypted Signature was parsed twice more): 2 KiB
  * 702 → 502 µs (interleaved A/B, medians, under load). That pass replays the events of those parses (replayEvents)
- * rather than parsing the decrypted message. `read` spares the service and client readEnvelope's parse.
+ * rather than parsing the decrypted message. `read` spares the service and client readEnvelope's parse. The
+ * decryption phases (CipherValues decoded from the message's bytes, plaintexts parsed in three writes without a
+ * wrapper copy, the Signature's tree read from its log) took the 2 KiB echo request 277.9 → 248.0 µs (239.4 → 212.2
+ * on a main with the faster parser and c14n; in-process A/B, medians of 60 rounds of 1,000).
  * @throws TokenError (`UNKNOWN_TOKEN`, DKT refusals), SignatureError, DecryptionError, EncryptionError,
  *   WsSecurityError (`SECURITY_HEADER`, `TIMESTAMP_INVALID`), XmlError, SoapError, C14nError.
  */

@@ -1,4 +1,5 @@
 // A small element tree of the ds:Signature subtree (XMLDSig 1.1 §4), built from the streaming parser's events.
+import { LOG_END, LOG_PI, LOG_START, LOG_TEXT, type EventLog } from '../xml/event-log.js';
 import type { NamespaceContext, XmlElement, XmlHandler } from '../xml/events.js';
 
 export type TreeNode = TreeElement | { readonly type: 'text'; value: string } | { readonly type: 'comment' } | { readonly type: 'pi' };
@@ -61,6 +62,47 @@ export class SubtreeCollector implements XmlHandler {
     const stack = this.#stack;
     if (stack.length > 0) stack[stack.length - 1]!.children.push({ type: 'pi' });
   }
+}
+
+/**
+ * The tree of the first element recorded in `log`, as a SubtreeCollector capturing it would have built it, read
+ * from the log after the parse; with `origin`, its elements are copies whose offsets count from that byte of the
+ * parse's input (e.g. from a fragment inside the wrapper it was parsed in). PERF: instead of a SubtreeCollector
+ * beside the log during the parse (a TeeHandler and a capture call per event): the echo request's encrypted
+ * Signature (2.1 KB) checked and read 25.0 → 22.9 µs (medians of 20 interleaved rounds).
+ */
+export function treeOfLog(log: EventLog, origin = 0): TreeElement {
+  const events = log.events;
+  const stack: TreeElement[] = [];
+  let root: TreeElement | undefined;
+  for (let i = 0; i < events.length;) {
+    const op = events[i] as number;
+    if (op === LOG_START) {
+      const el = events[i + 1] as XmlElement;
+      const copy = origin === 0 ? el : {
+        name: el.name, prefix: el.prefix, local: el.local, uri: el.uri, attributes: el.attributes, namespaces: el.namespaces,
+        depth: el.depth, byteStart: el.byteStart - origin, byteEnd: el.byteEnd - origin,
+      };
+      const node: TreeElement = { type: 'element', el: copy, children: [] };
+      if (stack.length > 0) stack[stack.length - 1]!.children.push(node);
+      else if (root === undefined) root = node;
+      else break;
+      stack.push(node);
+    } else if (stack.length > 0) {
+      const children = stack[stack.length - 1]!.children;
+      if (op === LOG_END) {
+        stack.pop();
+        if (stack.length === 0) break;
+      } else if (op === LOG_TEXT) {
+        const last = children[children.length - 1];
+        if (last !== undefined && last.type === 'text') last.value += events[i + 1] as string;
+        else children.push({ type: 'text', value: events[i + 1] as string });
+      } else children.push(op === LOG_PI ? { type: 'pi' } : { type: 'comment' });
+    }
+    i += op === LOG_PI ? 3 : 2;
+  }
+  if (root === undefined) throw new RangeError('the log holds no element');
+  return root;
 }
 
 /** Sends every event to each handler in turn. */

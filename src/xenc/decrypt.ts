@@ -181,7 +181,7 @@ function item(job: Job, byteStart: number, byteEnd: number): DecryptedItem {
 }
 
 function publicInfo(ed: ParsedEncryptedData): EncryptedDataInfo {
-  const { cipherValue: _omit, ...info } = ed;
+  const { cipherValue: _omit, cipherValueBytes: _omitBytes, ...info } = ed;
   return info;
 }
 
@@ -202,12 +202,11 @@ function wrappingKey(job: Job, keys: readonly ParsedEncryptedKey[]): ParsedEncry
   return undefined;
 }
 
-/** base64(IV ‖ ciphertext) → plaintext. Throws DecryptionError for everything. */
 /** AES-CBC of one EncryptedData's CipherValue (IV ‖ ciphertext) with `key`; every failure is DecryptionError. */
 export function decryptCipherValue(ed: ParsedEncryptedData, key: Uint8Array, provider: CryptoProvider): Uint8Array {
   // SPEC: §5.2: the key size is fixed by the algorithm; a key of another size cannot open it.
   if (!(key instanceof Uint8Array) || key.length !== AES_CBC[ed.algorithm].keyLength) throw new DecryptionError();
-  const bytes = decodeCipherValue(ed.cipherValue);
+  const bytes = decodeCipherValue(ed.cipherValue, ed.cipherValueBytes);
   if (bytes.length < 2 * IV_LENGTH || bytes.length % IV_LENGTH !== 0) throw new DecryptionError();
   return provider.aesCbcDecrypt(key, bytes.subarray(0, IV_LENGTH), bytes.subarray(IV_LENGTH));
 }

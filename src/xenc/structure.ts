@@ -2,7 +2,7 @@
 import { attribute, elementChildren, type TreeElement, type TreeNode } from '../dsig/tree.js';
 import { EncryptionError } from '../errors.js';
 import { aesCbcByUri, DSIG_NAMESPACE, RSA_OAEP_MGF1P, SHA1_DIGEST, XENC_NAMESPACE, type AesCbcAlgorithm } from './algorithms.js';
-import { NCNAME } from './bytes.js';
+import { contentRange, NCNAME } from './bytes.js';
 
 /** What a key resolver learns about a ds:KeyInfo: its bytes and the two forms WS-Security uses to name a key. */
 export interface KeyInfoSummary {
@@ -34,6 +34,8 @@ export interface EncryptedDataInfo {
 
 export interface ParsedEncryptedData extends EncryptedDataInfo {
   readonly cipherValue: string;
+  /** The CipherValue's content as it stands in the input (its text, unless it holds references or CR LF). */
+  readonly cipherValueBytes: Uint8Array;
 }
 
 export interface ParsedEncryptedKey {
@@ -101,13 +103,13 @@ export function summarizeKeyInfo(node: TreeElement, input: Uint8Array): KeyInfoS
   return { bytes: input.subarray(node.el.byteStart, node.el.byteEnd), keyName, referenceUris, keyIdentifiers, encryptedKey };
 }
 
-/** The CipherValue text of a CipherData element. CipherReference (fetching ciphertext from a URI) is refused. */
-function cipherValueOf(cipherData: TreeElement, code: string): string {
+/** The CipherValue element of a CipherData element. CipherReference (fetching ciphertext from a URI) is refused. */
+function cipherValueOf(cipherData: TreeElement, code: string): TreeElement {
   const kids = children(cipherData, code);
   if (kids.length !== 1 || !isXenc(kids[0]!, 'CipherValue')) {
     refuse(code, kids.some((k) => isXenc(k, 'CipherReference')) ? 'CipherReference is not supported' : 'CipherData must hold one CipherValue');
   }
-  return textOnly(kids[0]!, code);
+  return kids[0]!;
 }
 
 /**
@@ -132,9 +134,11 @@ export function parseEncryptedData(node: TreeElement, input: Uint8Array): Parsed
   if (kids[i] !== undefined && isDsig(kids[i]!, 'KeyInfo')) keyInfo = summarizeKeyInfo(kids[i++]!, input);
   const cipherData = kids[i++];
   if (cipherData === undefined || !isXenc(cipherData, 'CipherData')) refuse(code, 'EncryptedData has no CipherData');
-  const cipherValue = cipherValueOf(cipherData, code);
+  const cipherValueElement = cipherValueOf(cipherData, code);
+  const cipherValue = textOnly(cipherValueElement, code);
   if (kids[i] !== undefined && isXenc(kids[i]!, 'EncryptionProperties')) i++;
   if (i !== kids.length) refuse(code, `unexpected ${kids[i]!.el.name} in EncryptedData`);
+  const content = contentRange(input, cipherValueElement.el);
   return {
     id,
     type: attribute(node, 'Type'),
@@ -142,6 +146,7 @@ export function parseEncryptedData(node: TreeElement, input: Uint8Array): Parsed
     algorithm,
     keyInfo,
     cipherValue,
+    cipherValueBytes: input.subarray(content.start, content.end),
     byteStart: node.el.byteStart,
     byteEnd: node.el.byteEnd,
   };
@@ -189,7 +194,7 @@ export function parseEncryptedKey(node: TreeElement, input: Uint8Array): ParsedE
   if (kids[i] !== undefined && isDsig(kids[i]!, 'KeyInfo')) keyInfo = summarizeKeyInfo(kids[i++]!, input);
   const cipherData = kids[i++];
   if (cipherData === undefined || !isXenc(cipherData, 'CipherData')) refuse(code, 'EncryptedKey has no CipherData');
-  const cipherValue = cipherValueOf(cipherData, code);
+  const cipherValue = textOnly(cipherValueOf(cipherData, code), code);
   if (kids[i] !== undefined && isXenc(kids[i]!, 'EncryptionProperties')) i++;
   let references: string[] = [];
   if (kids[i] !== undefined && isXenc(kids[i]!, 'ReferenceList')) references = parseReferenceList(kids[i++]!);

@@ -4,11 +4,17 @@ import { checkDepth, checkInputSize, checkText } from './guards.js';
 import { resolveLimits, type XmlLimits } from './limits.js';
 import { NamespaceScope } from './namespace-scope.js';
 
-const START = 0;
-const END = 1;
-const TEXT = 2;
-const COMMENT = 3;
-const PI = 4;
+/** The op codes of EventLog.events (for readers of a log, e.g. treeOfLog). */
+export const LOG_START = 0;
+export const LOG_END = 1;
+export const LOG_TEXT = 2;
+export const LOG_COMMENT = 3;
+export const LOG_PI = 4;
+const START = LOG_START;
+const END = LOG_END;
+const TEXT = LOG_TEXT;
+const COMMENT = LOG_COMMENT;
+const PI = LOG_PI;
 
 /** Records every event of a parse, in order (the elements and strings the parser made, not copies). */
 export class EventLog implements XmlHandler {
@@ -69,29 +75,31 @@ export interface ReplayOptions {
 export function replayEvents(log: EventLog, handler: XmlHandler, options: ReplayOptions): void {
   const limits = resolveLimits(options.limits);
   checkInputSize(options.length, limits);
-  const splices = new Map<XmlElement, LoggedSplice>();
-  for (const s of options.splices ?? []) splices.set(s.element, s);
+  const splices = options.splices ?? [];
   const scope = new NamespaceScope();
   const open: XmlElement[] = [];
   let run = 0;
-  const outerMap = options.mapOffset ?? ((p: number) => p);
+  const outerMap = options.mapOffset;
 
-  /** Events [from, to) of `events`, depths moved by `depthShift`, offsets mapped by `map`. */
-  const play = (events: readonly unknown[], from: number, to: number, depthShift: number, map: (p: number) => number, outer: boolean): void => {
+  /**
+   * Events [from, to) of `events`, depths moved by `depthShift`, offsets mapped by `map` or else moved by `shift`.
+   * PERF: no closure per splice and no Map of them (an array scan over the few there are): see unprotect.ts.
+   */
+  const play = (events: readonly unknown[], from: number, to: number, depthShift: number, map: ((p: number) => number) | undefined, shift: number, outer: boolean): void => {
     for (let i = from; i < to;) {
       const op = events[i] as number;
       if (op === START) {
         const el = events[i + 1] as XmlElement;
         i += 2;
-        const splice = outer ? splices.get(el) : undefined;
+        let splice: LoggedSplice | undefined;
+        if (outer) for (const s of splices) if (s.element === el) splice = s;
         if (splice !== undefined) {
           const inner = splice.log.events;
           if (inner.length < 4 || inner[0] !== START || inner[inner.length - 2] !== END || inner[1] !== inner[inner.length - 1]) {
             throw new RangeError('a fragment log must be one wrapper element');
           }
           const wrapperDepth = (inner[1] as XmlElement).depth;
-          const shift = splice.shift;
-          play(inner, 2, inner.length - 2, el.depth - wrapperDepth - 1, (p) => p + shift, false);
+          play(inner, 2, inner.length - 2, el.depth - wrapperDepth - 1, undefined, splice.shift, false);
           // Skip the replaced element's own events, up to and including its end.
           while (i < to && !(events[i] === END && events[i + 1] === el)) i += events[i] === PI ? 3 : 2;
           if (i >= to) throw new RangeError('the replaced element does not end in the log');
@@ -108,7 +116,7 @@ export function replayEvents(log: EventLog, handler: XmlHandler, options: Replay
           attributes: el.attributes,
           namespaces: el.namespaces,
           depth,
-          byteStart: map(el.byteStart),
+          byteStart: map === undefined ? el.byteStart + shift : map(el.byteStart),
           byteEnd: -1,
         };
         open.push(copy);
@@ -119,7 +127,7 @@ export function replayEvents(log: EventLog, handler: XmlHandler, options: Replay
         const el = events[i + 1] as XmlElement;
         i += 2;
         const copy = open.pop()!;
-        copy.byteEnd = map(el.byteEnd);
+        copy.byteEnd = map === undefined ? el.byteEnd + shift : map(el.byteEnd);
         run = 0;
         handler.endElement(copy);
         if (copy.namespaces.length > 0) scope.pop();
@@ -145,7 +153,7 @@ export function replayEvents(log: EventLog, handler: XmlHandler, options: Replay
       }
     }
   };
-  play(log.events, 0, log.events.length, 0, outerMap, true);
+  play(log.events, 0, log.events.length, 0, outerMap, 0, true);
 }
 
 const CR = 0x0d;

@@ -120,3 +120,23 @@ test('a failure in one EncryptedData yields no output for the others (all or not
   const broken = doc.slice(0, second) + (doc[second] === 'A' ? 'B' : 'A') + doc.slice(second + 1);
   failure(broken);
 });
+
+test('a CipherValue written with character references, CDATA, CR LF or line breaks decrypts as its text reads', () => {
+  const plain = envelope(SOAP12, PAYLOAD);
+  const doc = text(encryptXml(utf8(plain), { key: KEY, target: { id: '_1' }, content: true }));
+  const value = cipherValue(doc);
+  const lines = value.replace(/.{76}/g, '$&\n');
+  const forms = [
+    `&#${value.charCodeAt(0)};${value.slice(1, 20)}&#x${value.charCodeAt(20).toString(16)};${value.slice(21)}`,
+    `<![CDATA[${value.slice(0, 30)}]]>${value.slice(30)}`,
+    lines.replace(/\n/g, '\r\n'),
+    lines.replace(/\n/g, '\r'),
+    `\n  ${lines}\n`,
+    value.replace(/=/g, '&#61;'),
+  ];
+  for (const form of forms) assert.equal(text(decryptXml(utf8(doc.replace(value, form)), { key: KEY }).document), plain, form.slice(0, 40));
+  // And what the text reads is what is refused: a bad character written as a reference, an `=` too early.
+  assert.equal(failure(doc.replace(value, `&#42;${value.slice(1)}`)), 'decryption failed');
+  assert.equal(failure(doc.replace(value, `${value.slice(0, 8)}&#61;${value.slice(9)}`)), 'decryption failed');
+  assert.equal(failure(doc.replace(value, `${value.slice(0, 8)}\r\n=${value.slice(9)}`)), 'decryption failed');
+});

@@ -6,6 +6,7 @@ import type { BenchOptions, Row } from '../harness.js';
 import { spawnServe } from './serve-process.js';
 import { RedisConnection, RedisReplayCache } from '../../src/wssc/redis-store.js';
 import { MemoryReplayCache, type ReplayCache } from '../../src/wssc/replay-cache.js';
+import { steadyLoad } from './steady-load.js';
 import { SecureSessionClient } from '../../src/wssc/session-client.js';
 import { makePki, type Pki } from '../../test/wssc/bootstrap-fixtures.js';
 import { redisServerPath, startRedis } from '../../test/wssc/redis-helpers.js';
@@ -13,7 +14,7 @@ import { redisServerPath, startRedis } from '../../test/wssc/redis-helpers.js';
 export interface RedisBenchOptions extends BenchOptions {
   /** Concurrent requests in flight against the farm (default 16). */
   concurrency?: number;
-  /** Milliseconds of load per farm size (default 3000, quick 1000). */
+  /** Milliseconds of load measured per farm size once throughput is steady (default 5000, quick 2000; timeMs overrides and also sets the warm-up). */
   loadMs?: number;
   /** Farm sizes to measure (default [1, 3]). */
   nodes?: number[];
@@ -97,26 +98,21 @@ export async function redisBenches(opts: RedisBenchOptions, pki: Pki = makePki()
 
     // Farm throughput: N `wssc serve --store redis://` processes, one client with `concurrency` requests in flight.
     const concurrency = opts.concurrency ?? 16;
-    const loadMs = opts.loadMs ?? opts.timeMs ?? (opts.quick ? 1000 : 3000);
+    const fixed = opts.timeMs ?? opts.loadMs;
     for (const count of opts.nodes ?? [1, 3]) {
       const farm = await startFarm(pki, count, redis.url, dir);
       try {
         const c = await SecureSessionClient.establish({ url: farm.urls, bootstrap: { mode: 'mutual-certificate', client: pki.client, serviceCertificate: pki.service.certificate } });
-        for (let i = 0; i < 30 * count; i++) await c.call(ACTION, BODY); // warm up every process
-        let done = 0;
-        const latencies: number[] = [];
-        const start = performance.now();
-        const until = start + loadMs;
-        await Promise.all(Array.from({ length: concurrency }, async () => {
-          while (performance.now() < until) {
-            const t = performance.now();
-            const reply = await c.call(ACTION, BODY);
-            if (reply.length !== BODY.length) throw new Error('bench: the echo does not match');
-            latencies.push((performance.now() - t) * 1000);
-            done++;
-          }
-        }));
-        const rps = done / ((performance.now() - start) / 1000);
+        const load = await steadyLoad(async () => {
+          const reply = await c.call(ACTION, BODY);
+          if (reply.length !== BODY.length) throw new Error('bench: the echo does not match');
+        }, {
+          concurrency,
+          measureMs: opts.loadMs ?? opts.timeMs ?? (opts.quick ? 2000 : 5000),
+          minWarmupMs: fixed ?? (opts.quick ? 4000 : 6000),
+          maxWarmupMs: fixed ?? (opts.quick ? 12_000 : 20_000),
+        });
+        const { rps, done, latencies } = load;
         const lat = median(latencies);
         push(row(`farm/loopback-echo/2KiB/redis-${count}-node${count === 1 ? '' : 's'}-c${concurrency}`, 1e6 / rps, lat.mad / concurrency,
           `${Math.round(rps).toLocaleString('en-US')} req/s, median latency ${(lat.median / 1000).toFixed(2)} ms, ${done} requests`, 2048));

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import type { BenchOptions, Row } from '../harness.js';
 import { spawnServe } from './serve-process.js';
+import { steadyLoad } from './steady-load.js';
 import { SecureSessionClient } from '../../src/wssc/session-client.js';
 import { SecureSessionService } from '../../src/wssc/session-service.js';
 import { inProcessTransport } from '../../src/wssc/session-transport.js';
@@ -10,7 +11,7 @@ import { makePki, type Pki } from '../../test/wssc/bootstrap-fixtures.js';
 export interface SessionBenchOptions extends BenchOptions {
   /** Concurrent requests in flight against `wssc serve` (default 16). */
   concurrency?: number;
-  /** Milliseconds of loopback load measured, after a warm-up as long under the same load (default 3000, quick 1000; timeMs overrides). */
+  /** Milliseconds of loopback load measured once throughput is steady (default 5000, quick 2000; timeMs overrides and also sets the warm-up). */
   loadMs?: number;
   /** Skip the loopback run (no child process). */
   noLoopback?: boolean;
@@ -94,34 +95,22 @@ export async function sessionBenches(opts: SessionBenchOptions, pki: Pki = makeP
     const server = await startServe(pki);
     try {
       const concurrency = opts.concurrency ?? 16;
-      const loadMs = opts.loadMs ?? opts.timeMs ?? (opts.quick ? 1000 : 3000);
       const c = await SecureSessionClient.establish({ url: server.url, bootstrap: clientOptions(pki, 'mutual-certificate') });
-      // Both processes are warmed up under the measured load itself, for as long as it is measured: with 50 calls
-      // in sequence as the warm-up, the measured window was mostly JIT warm-up (throughput per second still climbed
-      // from ~400 to ~1,000 req/s over the first 8 s on the 2-core machine), so it did not show the steady state.
-      const load = async (ms: number, latencies?: number[]): Promise<number> => {
-        let n = 0;
-        const until = performance.now() + ms;
-        await Promise.all(Array.from({ length: concurrency }, async () => {
-          while (performance.now() < until) {
-            const t = performance.now();
-            const reply = await c.call(ACTION, BODY);
-            if (reply.length !== BODY.length) throw new Error('bench: the echo does not match');
-            latencies?.push((performance.now() - t) * 1000);
-            n++;
-          }
-        }));
-        return n;
-      };
-      await load(loadMs);
-      const latencies: number[] = [];
-      const start = performance.now();
-      const done = await load(loadMs, latencies);
-      const elapsed = (performance.now() - start) / 1000;
-      const rps = done / elapsed;
+      const fixed = opts.timeMs ?? opts.loadMs;
+      const load = await steadyLoad(async () => {
+        const reply = await c.call(ACTION, BODY);
+        if (reply.length !== BODY.length) throw new Error('bench: the echo does not match');
+      }, {
+        concurrency,
+        measureMs: opts.loadMs ?? opts.timeMs ?? (opts.quick ? 2000 : 5000),
+        minWarmupMs: fixed ?? (opts.quick ? 4000 : 6000),
+        maxWarmupMs: fixed ?? (opts.quick ? 12_000 : 20_000),
+      });
+      const { rps, done, latencies } = load;
       const lat = median(latencies);
+      const warm = `${(load.warmupMs / 1000).toFixed(0)} s warm-up (${Math.round(load.warmupRates[0]!)} → ${Math.round(load.warmupRates.at(-1)!)} req/s)`;
       const lr = row(`session/loopback-echo/2KiB/wssc-serve-c${concurrency}`, 1e6 / rps, lat.mad / concurrency,
-        `${Math.round(rps).toLocaleString('en-US')} req/s, median latency ${(lat.median / 1000).toFixed(2)} ms, ${done} requests`, 2048);
+        `${Math.round(rps).toLocaleString('en-US')} req/s, median latency ${(lat.median / 1000).toFixed(2)} ms, ${done} requests after ${warm}`, 2048);
       rows.push(lr);
       opts.onTask?.(lr);
       await c.cancel();

@@ -61,16 +61,16 @@ function cacheEntry(cache: Map<string, number>, key: string, s: string, special:
     URIS.clear();
     arenaUsed = 0;
   }
-  const end = encode(s, special, ARENA, arenaUsed);
+  const end = encode(s, 0, s.length, special, ARENA, arenaUsed);
   const entry = (arenaUsed << 10) | (end - arenaUsed);
   arenaUsed = end;
   cache.set(key, entry);
   return entry;
 }
 
-/** Encodes `s` into `buf` at `pos` (room is the caller's concern); returns the end position. */
-function encode(s: string, special: Uint8Array, buf: Uint8Array, pos: number): number {
-  for (let i = 0, n = s.length; i < n; i++) {
+/** Encodes `s[from, to)` into `buf` at `pos` (room is the caller's concern); returns the end position. */
+function encode(s: string, from: number, to: number, special: Uint8Array, buf: Uint8Array, pos: number): number {
+  for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i);
     if (c < 0x80) {
       if (special[c] === 0) {
@@ -252,46 +252,21 @@ export class Utf8Writer {
       this.#encodeLong(s);
       return;
     }
-    // Room for the whole string at its longest (6 bytes per code unit): one check instead of one per character.
-    if (this.#pos + n * 6 <= this.#limit) {
-      this.#pos = encode(s, special, this.#buf, this.#pos);
-      return;
-    }
-    let buf = this.#buf;
-    let limit = this.#limit;
-    let pos = this.#pos;
-    for (let i = 0; i < n; i++) {
-      if (pos > limit) {
-        this.#pos = pos;
+    // Room for the whole string at its longest (6 bytes per code unit): one check instead of one per character;
+    // a longer string goes in pieces that fit, never splitting a surrogate pair.
+    for (let i = 0; i < n;) {
+      const room = this.#buf === EMPTY ? 0 : this.#limit + SLACK - this.#pos;
+      let end = Math.min(n, i + Math.floor(room / 6));
+      if (end < n && end > i) {
+        const last = s.charCodeAt(end - 1);
+        if (last >= 0xd800 && last <= 0xdbff) end--;
+      }
+      if (end <= i) {
         this.#makeRoom();
-        pos = this.#pos;
-        buf = this.#buf;
-        limit = this.#limit;
+        continue;
       }
-      const c = s.charCodeAt(i);
-      if (c < 0x80) {
-        if (special[c] === 0) {
-          buf[pos++] = c;
-        } else {
-          const e = ESCAPES[c]!;
-          buf.set(e, pos);
-          pos += e.length;
-        }
-      } else if (c < 0x800) {
-        buf[pos++] = 0xc0 | (c >> 6);
-        buf[pos++] = 0x80 | (c & 0x3f);
-      } else if (c >= 0xd800 && c <= 0xdbff) {
-        const cp = 0x10000 + ((c - 0xd800) << 10) + (s.charCodeAt(++i) - 0xdc00);
-        buf[pos++] = 0xf0 | (cp >> 18);
-        buf[pos++] = 0x80 | ((cp >> 12) & 0x3f);
-        buf[pos++] = 0x80 | ((cp >> 6) & 0x3f);
-        buf[pos++] = 0x80 | (cp & 0x3f);
-      } else {
-        buf[pos++] = 0xe0 | (c >> 12);
-        buf[pos++] = 0x80 | ((c >> 6) & 0x3f);
-        buf[pos++] = 0x80 | (c & 0x3f);
-      }
+      this.#pos = encode(s, i, end, special, this.#buf, this.#pos);
+      i = end;
     }
-    this.#pos = pos;
   }
 }

@@ -177,12 +177,26 @@ function certificateOf(pemOrDer: string | Uint8Array, what: string): { der: Uint
  * service in process, 200 in a row after warm-up: mutual-certificate 8.45 → 5.87 ms, anonymous-for-certificate 5.74 → 4.05 ms.
  * SECURITY: the parsed private key lives as long as the caller's credentials object (a WeakMap), never longer.
  */
-const preparedCredentials = new WeakMap<X509Credentials, { from: X509Credentials['privateKey']; certificate: X509Credentials['certificate']; der: Uint8Array; key: KeyObject }>();
-const portableCredentials = new WeakMap<X509Credentials, { from: X509Credentials['privateKey']; certificate: X509Credentials['certificate']; der: Uint8Array; key: RsaSigningKey }>();
+interface PreparedCredentials<K> {
+  readonly from: X509Credentials['privateKey'];
+  readonly certificate: X509Credentials['certificate'];
+  readonly der: Uint8Array;
+  readonly key: K;
+}
+const preparedCredentials = new WeakMap<X509Credentials, PreparedCredentials<KeyObject>>();
+const portableCredentials = new WeakMap<X509Credentials, PreparedCredentials<RsaSigningKey>>();
 
-/** The entry made from exactly these credentials (an object whose fields were since replaced is prepared again). */
-function current<T extends { from: unknown; certificate: unknown }>(entry: T | undefined, credentials: X509Credentials): T | undefined {
-  return entry !== undefined && entry.from === credentials.privateKey && entry.certificate === credentials.certificate ? entry : undefined;
+/** The entry of `cache` for these credentials; `read` makes it when absent or made from since-replaced fields. */
+function preparedFor<K>(
+  cache: WeakMap<X509Credentials, PreparedCredentials<K>>, credentials: X509Credentials | undefined, read: (c: X509Credentials) => { der: Uint8Array; key: K },
+): PreparedCredentials<K> {
+  if (credentials === undefined) throw new RangeError('mutual-certificate needs the client credentials');
+  let entry = cache.get(credentials);
+  if (entry === undefined || entry.from !== credentials.privateKey || entry.certificate !== credentials.certificate) {
+    entry = { from: credentials.privateKey, certificate: credentials.certificate, ...read(credentials) };
+    cache.set(credentials, entry);
+  }
+  return entry;
 }
 
 /** Public certificates by their PEM text (strings cannot key a WeakMap) or bytes; bounded, public data only. */
@@ -217,16 +231,12 @@ function prepareClient(options: BootstrapClientOptions): PreparedClient {
   let clientDer: Uint8Array | undefined;
   let clientPrivate: KeyObject | undefined;
   if (options.mode === 'mutual-certificate') {
-    const credentials = options.client;
-    if (credentials === undefined) throw new RangeError('mutual-certificate needs the client credentials');
-    let client = current(preparedCredentials.get(credentials), credentials);
-    if (client === undefined) {
+    const client = preparedFor(preparedCredentials, options.client, (credentials) => {
       const c = certificateOf(credentials.certificate, 'client');
       const key = privateKeyObject(credentials.privateKey, 'client');
       checkRsaKey(c.cert.publicKey, 'client certificate');
-      client = { from: credentials.privateKey, certificate: credentials.certificate, der: c.der, key };
-      preparedCredentials.set(credentials, client);
-    }
+      return { der: c.der, key };
+    });
     clientDer = client.der;
     clientPrivate = client.key;
   }
@@ -282,16 +292,12 @@ function preparePortableClient(options: BootstrapClientOptions): PortableClient 
   let clientDer: Uint8Array | undefined;
   let clientKey: RsaSigningKey | undefined;
   if (options.mode === 'mutual-certificate') {
-    const credentials = options.client;
-    if (credentials === undefined) throw new RangeError('mutual-certificate needs the client credentials');
-    let client = current(portableCredentials.get(credentials), credentials);
-    if (client === undefined) {
+    const client = preparedFor(portableCredentials, options.client, (credentials) => {
       const c = readRsaCertificate(credentials.certificate, 'client');
       const key = rsaSigningKey(credentials.privateKey, 'client');
       sized(c.key.modulusBits, 'client certificate');
-      client = { from: credentials.privateKey, certificate: credentials.certificate, der: c.der, key };
-      portableCredentials.set(credentials, client);
-    }
+      return { der: c.der, key };
+    });
     clientDer = client.der;
     clientKey = client.key;
   }

@@ -6,7 +6,7 @@ import type { BenchOptions, Row } from '../harness.js';
 import { spawnServe } from './serve-process.js';
 import { RedisConnection, RedisReplayCache } from '../../src/wssc/redis-store.js';
 import { MemoryReplayCache, type ReplayCache } from '../../src/wssc/replay-cache.js';
-import { steadyLoad } from './steady-load.js';
+import { echoLoad, warmupNote } from './steady-load.js';
 import { SecureSessionClient } from '../../src/wssc/session-client.js';
 import { makePki, type Pki } from '../../test/wssc/bootstrap-fixtures.js';
 import { redisServerPath, startRedis } from '../../test/wssc/redis-helpers.js';
@@ -98,24 +98,15 @@ export async function redisBenches(opts: RedisBenchOptions, pki: Pki = makePki()
 
     // Farm throughput: N `wssc serve --store redis://` processes, one client with `concurrency` requests in flight.
     const concurrency = opts.concurrency ?? 16;
-    const fixed = opts.timeMs ?? opts.loadMs;
     for (const count of opts.nodes ?? [1, 3]) {
       const farm = await startFarm(pki, count, redis.url, dir);
       try {
         const c = await SecureSessionClient.establish({ url: farm.urls, bootstrap: { mode: 'mutual-certificate', client: pki.client, serviceCertificate: pki.service.certificate } });
-        const load = await steadyLoad(async () => {
-          const reply = await c.call(ACTION, BODY);
-          if (reply.length !== BODY.length) throw new Error('bench: the echo does not match');
-        }, {
-          concurrency,
-          measureMs: opts.loadMs ?? opts.timeMs ?? (opts.quick ? 2000 : 5000),
-          minWarmupMs: fixed ?? (opts.quick ? 4000 : 6000),
-          maxWarmupMs: fixed ?? (opts.quick ? 12_000 : 20_000),
-        });
+        const load = await echoLoad(c, ACTION, BODY, { ...opts, concurrency });
         const { rps, done, latencies } = load;
         const lat = median(latencies);
         push(row(`farm/loopback-echo/2KiB/redis-${count}-node${count === 1 ? '' : 's'}-c${concurrency}`, 1e6 / rps, lat.mad / concurrency,
-          `${Math.round(rps).toLocaleString('en-US')} req/s, median latency ${(lat.median / 1000).toFixed(2)} ms, ${done} requests`, 2048));
+          `${Math.round(rps).toLocaleString('en-US')} req/s, median latency ${(lat.median / 1000).toFixed(2)} ms, ${done} requests after ${warmupNote(load)}`, 2048));
         await c.cancel();
       } finally {
         await farm.stop();

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { BenchOptions, Row } from '../harness.js';
 import { spawnServe } from './serve-process.js';
-import { steadyLoad } from './steady-load.js';
+import { echoLoad, warmupNote } from './steady-load.js';
 import { SecureSessionClient } from '../../src/wssc/session-client.js';
 import { SecureSessionService } from '../../src/wssc/session-service.js';
 import { inProcessTransport } from '../../src/wssc/session-transport.js';
@@ -96,21 +96,11 @@ export async function sessionBenches(opts: SessionBenchOptions, pki: Pki = makeP
     try {
       const concurrency = opts.concurrency ?? 16;
       const c = await SecureSessionClient.establish({ url: server.url, bootstrap: clientOptions(pki, 'mutual-certificate') });
-      const fixed = opts.timeMs ?? opts.loadMs;
-      const load = await steadyLoad(async () => {
-        const reply = await c.call(ACTION, BODY);
-        if (reply.length !== BODY.length) throw new Error('bench: the echo does not match');
-      }, {
-        concurrency,
-        measureMs: opts.loadMs ?? opts.timeMs ?? (opts.quick ? 2000 : 5000),
-        minWarmupMs: fixed ?? (opts.quick ? 4000 : 6000),
-        maxWarmupMs: fixed ?? (opts.quick ? 12_000 : 20_000),
-      });
+      const load = await echoLoad(c, ACTION, BODY, { ...opts, concurrency });
       const { rps, done, latencies } = load;
       const lat = median(latencies);
-      const warm = `${(load.warmupMs / 1000).toFixed(0)} s warm-up (${Math.round(load.warmupRates[0]!)} → ${Math.round(load.warmupRates.at(-1)!)} req/s)`;
       const lr = row(`session/loopback-echo/2KiB/wssc-serve-c${concurrency}`, 1e6 / rps, lat.mad / concurrency,
-        `${Math.round(rps).toLocaleString('en-US')} req/s, median latency ${(lat.median / 1000).toFixed(2)} ms, ${done} requests after ${warm}`, 2048);
+        `${Math.round(rps).toLocaleString('en-US')} req/s, median latency ${(lat.median / 1000).toFixed(2)} ms, ${done} requests after ${warmupNote(load)}`, 2048);
       rows.push(lr);
       opts.onTask?.(lr);
       await c.cancel();

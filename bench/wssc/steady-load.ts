@@ -61,3 +61,25 @@ export async function steadyLoad(call: () => Promise<void>, options: SteadyLoadO
   const done = await run(options.measureMs, latencies);
   return { rps: done / ((performance.now() - start) / 1000), latencies, done, warmupMs, warmupRates };
 }
+
+/** steadyLoad of echo calls through `client` with the benches' durations; `timeMs` / `loadMs` fix them (the harness test's tiny runs). */
+export function echoLoad(
+  client: { call(action: string, body: string): Promise<{ readonly length: number }> }, action: string, body: string,
+  options: { concurrency: number; quick?: boolean; timeMs?: number; loadMs?: number },
+): Promise<SteadyLoadResult> {
+  const fixed = options.timeMs ?? options.loadMs;
+  return steadyLoad(async () => {
+    const reply = await client.call(action, body);
+    if (reply.length !== body.length) throw new Error('bench: the echo does not match');
+  }, {
+    concurrency: options.concurrency,
+    measureMs: options.loadMs ?? options.timeMs ?? (options.quick === true ? 2000 : 5000),
+    minWarmupMs: fixed ?? (options.quick === true ? 4000 : 6000),
+    maxWarmupMs: fixed ?? (options.quick === true ? 12_000 : 20_000),
+  });
+}
+
+/** How a steadyLoad warmed up, for a row's note. */
+export function warmupNote(load: SteadyLoadResult): string {
+  return `${(load.warmupMs / 1000).toFixed(0)} s warm-up (${Math.round(load.warmupRates[0]!)} → ${Math.round(load.warmupRates.at(-1)!)} req/s)`;
+}

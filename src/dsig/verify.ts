@@ -13,8 +13,8 @@ import { XmlParser } from '../xml/parser.js';
 import { DSIG_NAMESPACE, type SignatureAlgorithm } from './algorithms.js';
 import { decodeBase64 } from './base64.js';
 import { rsaVerify, type VerificationKey } from './keys.js';
-import { expectDs, parseSignedInfo, requireElementContent, textOnly, type C14nStep, type ParsedSignedInfo } from './signed-info.js';
-import { EnvelopedFilter, SubtreeCollector, TeeHandler, elementChildren, attribute, type TreeElement } from './tree.js';
+import { elementContent, expectDs, parseSignedInfo, textOnly, type C14nStep, type ParsedSignedInfo } from './signed-info.js';
+import { EnvelopedFilter, SubtreeCollector, TeeHandler, attribute, type TreeElement } from './tree.js';
 
 export interface VerifyOptions {
   /** The trusted key; its kind decides which SignatureMethods are acceptable. */
@@ -182,7 +182,7 @@ export function verifyCollectedSignature(input: Uint8Array, signature: Collected
   // Everything below is read from the canonical SignedInfo (SECURITY A4).
   const canonicalTree = new SubtreeCollector((_el, inside) => !inside);
   parseAll(signedInfo, canonicalTree, {});
-  const info = parseSignedInfo(canonicalTree.roots[0]!);
+  const info = parseSignedInfo(canonicalTree.roots[0]!, original);
   if (info.canonicalization.algorithm !== originalC14n.algorithm || info.canonicalization.prefixList !== originalC14n.prefixList) {
     throw structure('the canonical SignedInfo names another canonicalization');
   }
@@ -198,9 +198,11 @@ export function verifyCollectedSignature(input: Uint8Array, signature: Collected
     signature: { byteStart: sigStart, byteEnd: sigEnd },
     signedInfo,
     references,
-    ids: references.map((r) => r.id),
+    ids: references.map(idOf),
   };
 }
+
+const idOf = (r: VerifiedReference): string => r.id;
 
 function sameBytes(a: Uint8Array, at: number, b: Uint8Array, bt: number, n: number): boolean {
   if (a === b && at === bt) return true;
@@ -222,9 +224,15 @@ function sameSignedInfo(a: ParsedSignedInfo, b: ParsedSignedInfo): boolean {
     const y = b.references[i]!;
     if (x.uri !== y.uri || x.id !== y.id || x.enveloped !== y.enveloped || !sameStep(x.c14n, y.c14n)) return false;
     if (x.digestAlgorithm !== y.digestAlgorithm || x.digestAlg !== y.digestAlg) return false;
-    if (x.transforms.length !== y.transforms.length || x.transforms.some((t, j) => t !== y.transforms[j])) return false;
-    if (x.digestValue.length !== y.digestValue.length || x.digestValue.some((v, j) => v !== y.digestValue[j])) return false;
+    if (!sameItems(x.transforms, y.transforms) || !sameItems(x.digestValue, y.digestValue)) return false;
   }
+  return true;
+}
+
+function sameItems<T>(a: ArrayLike<T>, b: ArrayLike<T>): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
@@ -236,30 +244,36 @@ function parseAll(input: Uint8Array, handler: XmlHandler, options: { limits?: Pa
 
 /** SPEC: XMLDSig 1.1 §4.1: Signature = SignedInfo, SignatureValue, KeyInfo?, Object*. */
 function checkSignatureShape(sig: TreeElement): { signedInfoEl: XmlElement; signatureValue: Uint8Array; originalC14n: C14nStep; original: ParsedSignedInfo } {
-  requireElementContent(sig);
-  const kids = elementChildren(sig);
+  const kids = elementContent(sig);
   const si = expectDs(kids[0], 'SignedInfo', 'Signature');
   const sv = expectDs(kids[1], 'SignatureValue', 'Signature');
   let i = 2;
   if (kids[i] !== undefined && isDs(kids[i]!.el, 'KeyInfo')) i++;
   for (; i < kids.length; i++) expectDs(kids[i], 'Object', 'Signature');
   // SECURITY (A4): exactly one SignedInfo in the whole Signature subtree (a wrapped one inside Object/KeyInfo too).
-  let signedInfos = 0;
-  const walk = (node: TreeElement, inSignedInfo: boolean): void => {
-    if (isDs(node.el, 'SignedInfo')) signedInfos++;
-    // SECURITY (A5): in the original bytes too, digest values hold text only (c14n would hide a comment).
-    if (inSignedInfo && (isDs(node.el, 'DigestValue') || isDs(node.el, 'HMACOutputLength'))) textOnly(node);
-    for (const c of node.children) if (c.type === 'element') walk(c, inSignedInfo || c === si);
-  };
-  walk(sig, false);
+  const signedInfos = countSignedInfos(sig, si, false);
   if (signedInfos !== 1) throw structure(`${signedInfos} SignedInfo elements (exactly one is accepted)`);
   const signatureValue = decodeBase64(textOnly(sv), 'SignatureValue');
   // The SignedInfo's own method decides how it is canonicalized; parseSignedInfo re-checks it on the canonical form.
-  const cm = expectDs(elementChildren(si)[0], 'CanonicalizationMethod', 'SignedInfo');
+  const cm = expectDs(firstElementChild(si), 'CanonicalizationMethod', 'SignedInfo');
   const algorithm = attribute(cm, 'Algorithm') ?? '';
-  const parsed = parseSignedInfo({ type: 'element', el: si.el, children: si.children });
+  const parsed = parseSignedInfo(si);
   if (parsed.canonicalization.algorithm !== algorithm) throw structure('inconsistent CanonicalizationMethod');
   return { signedInfoEl: si.el, signatureValue, originalC14n: parsed.canonicalization, original: parsed };
+}
+
+/** The ds:SignedInfo elements in `node`'s subtree, checking the text-only elements inside `si` on the way. */
+function countSignedInfos(node: TreeElement, si: TreeElement, inSignedInfo: boolean): number {
+  let n = isDs(node.el, 'SignedInfo') ? 1 : 0;
+  // SECURITY (A5): in the original bytes too, digest values hold text only (c14n would hide a comment).
+  if (inSignedInfo && (isDs(node.el, 'DigestValue') || isDs(node.el, 'HMACOutputLength'))) textOnly(node);
+  for (const c of node.children) if (c.type === 'element') n += countSignedInfos(c, si, inSignedInfo || c === si);
+  return n;
+}
+
+function firstElementChild(node: TreeElement): TreeElement | undefined {
+  for (const c of node.children) if (c.type === 'element') return c;
+  return undefined;
 }
 
 function checkSignatureValue(

@@ -67,3 +67,47 @@ test('verifyCollectedSignature: one pass; the Signature must be the element at t
   const tampered = utf8(text.replace('>t<', '>u<'));
   assert.equal(code(() => verifyCollectedSignature(tampered, { tree, source: signed, byteStart: tree.el.byteStart }, { key })), 'DIGEST_MISMATCH');
 });
+
+test('verifyCollectedSignature compares every byte of the Signature in the source (any alignment)', async () => {
+  const { verifyCollectedSignature } = await import('../../src/dsig/verify.js');
+  const { SubtreeCollector } = await import('../../src/dsig/tree.js');
+  const { XmlParser } = await import('../../src/xml/parser.js');
+  const signed = signXml(utf8('<r xmlns="urn:r"><a Id="a1">t</a><h></h></r>'), { key: { kind: 'hmac', secret }, references: [{ id: 'a1' }], parent: { select: (el) => el.local === 'h' } });
+  const c = new SubtreeCollector((el, inside) => !inside && el.local === 'Signature');
+  const p = new XmlParser(c);
+  p.write(signed);
+  p.end();
+  const tree = c.roots[0]!;
+  const key = { kind: 'hmac' as const, secret };
+  for (const shift of [1, 2, 3, 4]) {
+    const source = new Uint8Array(signed.length + shift).subarray(shift);
+    source.set(signed);
+    assert.deepEqual(verifyCollectedSignature(signed, { tree, source, byteStart: tree.el.byteStart }, { key }).ids, ['a1']);
+    for (let i = tree.el.byteStart; i < tree.el.byteEnd; i++) {
+      source[i]! ^= 0x20;
+      assert.throws(() => verifyCollectedSignature(signed, { tree, source, byteStart: tree.el.byteStart }, { key }), { code: 'SIGNATURE_STRUCTURE' });
+      source[i]! ^= 0x20;
+    }
+  }
+});
+
+test('parseSignedInfo reuses a known DigestValue only for the same text', async () => {
+  const { parseSignedInfo } = await import('../../src/dsig/signed-info.js');
+  const { SubtreeCollector } = await import('../../src/dsig/tree.js');
+  const { XmlParser } = await import('../../src/xml/parser.js');
+  const signedInfoOf = (doc: string) => {
+    const signed = signXml(utf8(doc), { key: { kind: 'hmac', secret }, references: [{ id: 'a1' }, { id: 'b1' }], parent: { select: (el) => el.local === 'h' } });
+    const c = new SubtreeCollector((el, inside) => !inside && el.local === 'SignedInfo');
+    const p = new XmlParser(c);
+    p.write(signed);
+    p.end();
+    return c.roots[0]!;
+  };
+  const one = parseSignedInfo(signedInfoOf('<r><a Id="a1">1</a><b Id="b1"/><h/></r>'));
+  const tree = signedInfoOf('<r><a Id="a1">2</a><b Id="b1"/><h/></r>');
+  const alone = parseSignedInfo(tree);
+  const withKnown = parseSignedInfo(tree, one);
+  assert.deepEqual(withKnown, alone);
+  assert.notDeepEqual(withKnown.references[0]!.digestValue, one.references[0]!.digestValue);
+  assert.equal(withKnown.references[1]!.digestValue, one.references[1]!.digestValue);
+});

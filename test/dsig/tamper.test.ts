@@ -90,3 +90,14 @@ test('changes that leave the canonical form the same still verify: whitespace in
     assert.deepEqual(verifySignature(utf8(v), { key }).ids, ['_0', '_1'], v);
   }
 });
+
+test('a document over the replay size (1 MiB) is parsed twice and verifies, and a changed byte is still refused', () => {
+  const big = `<Echo xmlns="urn:e">${'<i>x&amp;y</i>'.repeat(80_000)}</Echo>`;
+  const doc = signEnvelope(big);
+  assert.ok(doc.length > 1 << 20);
+  const r = verifySignature(doc, { key });
+  assert.deepEqual(r.ids, ['_0', '_1']);
+  const s = text(doc);
+  const at = s.lastIndexOf('x&amp;y');
+  assert.throws(() => verifySignature(utf8(s.slice(0, at) + 'z' + s.slice(at + 1)), { key }), (e: unknown) => e instanceof WsscError && (e as WsscError).code === 'DIGEST_MISMATCH');
+});

@@ -34,19 +34,41 @@ export interface ScanOptions {
   limits?: Partial<XmlLimits>;
 }
 
+/**
+ * A LocatedElement whose scope is built on first use from the declarations of its frame ancestors (Envelope, then
+ * Header or Body), shared with the parent when it declares nothing. PERF: the parser's scope was copied into a Map
+ * per header block and Body while scanning, though most of them are never asked for it (with the SecurityReader of
+ * security-header.ts: readSecurity of the 7.7 KB protected echo request 34.4 → 32.4 µs, of the 2.3 KB plain one
+ * 10.5 → 9.4 µs; CPU time, medians of 20 interleaved rounds).
+ */
+class FrameElement implements LocatedElement {
+  readonly el: XmlElement;
+  readonly #parent: FrameElement | null;
+  #scope: NamespaceSnapshot | undefined;
+
+  constructor(el: XmlElement, parent: FrameElement | null) {
+    this.el = el;
+    this.#parent = parent;
+  }
+
+  get scope(): NamespaceSnapshot {
+    return (this.#scope ??= NamespaceSnapshot.inside(this.#parent === null ? null : this.#parent.scope, this.el.namespaces));
+  }
+}
+
 const fail = (message: string): SoapError => new SoapError('SOAP_ENVELOPE', message);
 
 /** Records the envelope frame while the parser runs; `result()` after the end. */
 export class EnvelopeScanner implements XmlHandler {
   #version: SoapVersion | undefined;
   #namespace = '';
-  #envelope: LocatedElement | null = null;
-  #header: LocatedElement | null = null;
-  #body: LocatedElement | null = null;
+  #envelope: FrameElement | null = null;
+  #header: FrameElement | null = null;
+  #body: FrameElement | null = null;
   readonly #headers: LocatedElement[] = [];
   readonly ids = new IdIndex();
 
-  startElement(el: XmlElement, ns: NamespaceContext): void {
+  startElement(el: XmlElement, _ns: NamespaceContext): void {
     // SECURITY (xml-security.md §1.4 A1/A12): a duplicate Id anywhere is refused before anything is signed or read.
     if (el.attributes.length !== 0) this.ids.add(el);
     const depth = el.depth;
@@ -56,17 +78,17 @@ export class EnvelopeScanner implements XmlHandler {
       if (el.local !== 'Envelope' || version === undefined) throw fail(`the root element ${el.name} is not a SOAP 1.1 or 1.2 Envelope`);
       this.#version = version;
       this.#namespace = el.uri;
-      this.#envelope = { el, scope: NamespaceSnapshot.of(ns) };
+      this.#envelope = new FrameElement(el, null);
       return;
     }
     if (depth === 2) {
       const own = el.uri === this.#namespace;
       if (own && el.local === 'Header') {
         if (this.#header !== null || this.#body !== null) throw fail('Header must be the first child of Envelope, once');
-        this.#header = { el, scope: NamespaceSnapshot.of(ns) };
+        this.#header = new FrameElement(el, this.#envelope);
       } else if (own && el.local === 'Body') {
         if (this.#body !== null) throw fail('more than one Body');
-        this.#body = { el, scope: NamespaceSnapshot.of(ns) };
+        this.#body = new FrameElement(el, this.#envelope);
       } else if (this.#version === '1.2' || this.#body === null) {
         // SPEC: SOAP 1.2 Part 1 §5.1: Envelope holds an optional Header and a Body, nothing else; SOAP 1.1 §4.1.1
         // allows further elements only after the Body.
@@ -74,7 +96,7 @@ export class EnvelopeScanner implements XmlHandler {
       }
       return;
     }
-    if (this.#header !== null && this.#body === null && this.#header.el.byteEnd < 0) this.#headers.push({ el, scope: NamespaceSnapshot.of(ns) });
+    if (this.#header !== null && this.#body === null && this.#header.el.byteEnd < 0) this.#headers.push(new FrameElement(el, this.#header));
   }
 
   endElement(): void {}

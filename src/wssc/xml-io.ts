@@ -106,8 +106,20 @@ export function unsignedContent(node: TreeElement, fail: (message: string) => Ws
 const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#xD;' };
 const ATTR_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '"': '&quot;', '\t': '&#x9;', '\n': '&#xA;', '\r': '&#xD;' };
 
-export const escapeText = (s: string): string => s.replace(/[&<>\r]/g, (c) => TEXT_ESCAPES[c]!);
-export const escapeAttr = (s: string): string => s.replace(/[&<"\t\n\r]/g, (c) => ATTR_ESCAPES[c]!);
+/** True when `s` holds none of the characters &, <, >, ", TAB, LF, CR (nothing to escape in text or attributes). */
+function plain(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 63 && (c === 38 || c === 60 || c === 62 || c === 34 || c === 9 || c === 10 || c === 13)) return false;
+  }
+  return true;
+}
+
+// PERF: identifiers, Ids and base64 (nearly everything written here) have nothing to escape: a scan instead of a
+// global regexp replace: 200 escapeAttr + 200 escapeText calls on such strings 23.8 → 17.1 µs (CPU time, medians of
+// 20 interleaved rounds).
+export const escapeText = (s: string): string => (plain(s) ? s : s.replace(/[&<>\r]/g, (c) => TEXT_ESCAPES[c]!));
+export const escapeAttr = (s: string): string => (plain(s) ? s : s.replace(/[&<"\t\n\r]/g, (c) => ATTR_ESCAPES[c]!));
 
 /** `[qualified name, value, namespace URI of its prefix ('' when unprefixed)]`. */
 export type AttrSpec = readonly [name: string, value: string, uri?: string];

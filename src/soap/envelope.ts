@@ -120,6 +120,36 @@ export class EnvelopeScanner implements XmlHandler {
 }
 
 /**
+ * The scanner, then the caller's handler, for each start tag; the caller's alone for the other events. PERF: a class
+ * instead of an object of forwarding closures per scan (with the lazy frame scopes: readAddressing of the 2.3 KB
+ * echo request 9.23 → 8.25 µs, CPU time, medians of 20 interleaved rounds).
+ */
+class ScanAlongside implements XmlHandler {
+  readonly #scanner: EnvelopeScanner;
+  readonly #extra: XmlHandler;
+  constructor(scanner: EnvelopeScanner, extra: XmlHandler) {
+    this.#scanner = scanner;
+    this.#extra = extra;
+  }
+  startElement(el: XmlElement, ns: NamespaceContext): void {
+    this.#scanner.startElement(el, ns);
+    this.#extra.startElement(el, ns);
+  }
+  endElement(el: XmlElement): void {
+    this.#extra.endElement(el);
+  }
+  text(text: string): void {
+    this.#extra.text(text);
+  }
+  comment(text: string, depth: number): void {
+    this.#extra.comment(text, depth);
+  }
+  processingInstruction(target: string, data: string, depth: number): void {
+    this.#extra.processingInstruction(target, data, depth);
+  }
+}
+
+/**
  * Parses `input` once and returns its SOAP frame.
  * @throws XmlError for malformed XML or a DTD; SoapError `SOAP_ENVELOPE` for a root that is not a SOAP Envelope, a
  *   missing Body, a misplaced Header; C14nError `DUPLICATE_ID`.
@@ -127,16 +157,7 @@ export class EnvelopeScanner implements XmlHandler {
 export function scanEnvelope(input: Uint8Array, options: ScanOptions = {}): EnvelopeInfo {
   const scanner = new EnvelopeScanner();
   const extra = options.handler;
-  const handler: XmlHandler = extra === undefined ? scanner : {
-    startElement: (el, ns) => {
-      scanner.startElement(el, ns);
-      extra.startElement(el, ns);
-    },
-    endElement: (el) => extra.endElement(el),
-    text: (t) => extra.text(t),
-    comment: (t, d) => extra.comment(t, d),
-    processingInstruction: (t, d, depth) => extra.processingInstruction(t, d, depth),
-  };
+  const handler: XmlHandler = extra === undefined ? scanner : new ScanAlongside(scanner, extra);
   const parser = new XmlParser(handler, options.limits === undefined ? {} : { limits: options.limits });
   parser.write(input);
   parser.end();

@@ -105,26 +105,46 @@ export function treeOfLog(log: EventLog, origin = 0): TreeElement {
   return root;
 }
 
-/** Sends every event to each handler in turn. */
+const NO_EVENTS: XmlHandler = { startElement() {}, endElement() {}, text() {}, comment() {}, processingInstruction() {} };
+
+/**
+ * Sends every event to each handler in turn. PERF: the first two handlers (all callers have two) are called
+ * directly, not through an array iterator per event: a parse of the 7.7 KB protected echo request into a tee of two
+ * empty handlers 27.2 → 25.1 µs (CPU time, medians of 20 interleaved rounds; the bare parse moved 24.6 → 24.4).
+ */
 export class TeeHandler implements XmlHandler {
-  readonly #handlers: XmlHandler[];
+  readonly #a: XmlHandler;
+  readonly #b: XmlHandler | undefined;
+  readonly #rest: XmlHandler[];
   constructor(handlers: XmlHandler[]) {
-    this.#handlers = handlers;
+    this.#a = handlers[0] ?? NO_EVENTS;
+    this.#b = handlers[1];
+    this.#rest = handlers.slice(2);
   }
   startElement(el: XmlElement, ns: NamespaceContext): void {
-    for (const h of this.#handlers) h.startElement(el, ns);
+    this.#a.startElement(el, ns);
+    if (this.#b !== undefined) this.#b.startElement(el, ns);
+    for (let i = 0; i < this.#rest.length; i++) this.#rest[i]!.startElement(el, ns);
   }
   endElement(el: XmlElement): void {
-    for (const h of this.#handlers) h.endElement(el);
+    this.#a.endElement(el);
+    if (this.#b !== undefined) this.#b.endElement(el);
+    for (let i = 0; i < this.#rest.length; i++) this.#rest[i]!.endElement(el);
   }
   text(text: string): void {
-    for (const h of this.#handlers) h.text(text);
+    this.#a.text(text);
+    if (this.#b !== undefined) this.#b.text(text);
+    for (let i = 0; i < this.#rest.length; i++) this.#rest[i]!.text(text);
   }
   comment(text: string, depth: number): void {
-    for (const h of this.#handlers) h.comment(text, depth);
+    this.#a.comment(text, depth);
+    if (this.#b !== undefined) this.#b.comment(text, depth);
+    for (let i = 0; i < this.#rest.length; i++) this.#rest[i]!.comment(text, depth);
   }
   processingInstruction(target: string, data: string, depth: number): void {
-    for (const h of this.#handlers) h.processingInstruction(target, data, depth);
+    this.#a.processingInstruction(target, data, depth);
+    if (this.#b !== undefined) this.#b.processingInstruction(target, data, depth);
+    for (let i = 0; i < this.#rest.length; i++) this.#rest[i]!.processingInstruction(target, data, depth);
   }
 }
 

@@ -34,19 +34,41 @@ export interface ScanOptions {
   limits?: Partial<XmlLimits>;
 }
 
+/**
+ * A LocatedElement whose scope is built on first use from the declarations of its frame ancestors (Envelope, then
+ * Header or Body), shared with the parent when it declares nothing. PERF: the parser's scope was copied into a Map
+ * per header block and Body while scanning, though most of them are never asked for it (with the SecurityReader of
+ * security-header.ts: readSecurity of the 7.7 KB protected echo request 34.4 → 32.4 µs, of the 2.3 KB plain one
+ * 10.5 → 9.4 µs; CPU time, medians of 20 interleaved rounds).
+ */
+class FrameElement implements LocatedElement {
+  readonly el: XmlElement;
+  readonly #parent: FrameElement | null;
+  #scope: NamespaceSnapshot | undefined;
+
+  constructor(el: XmlElement, parent: FrameElement | null) {
+    this.el = el;
+    this.#parent = parent;
+  }
+
+  get scope(): NamespaceSnapshot {
+    return (this.#scope ??= NamespaceSnapshot.inside(this.#parent === null ? null : this.#parent.scope, this.el.namespaces));
+  }
+}
+
 const fail = (message: string): SoapError => new SoapError('SOAP_ENVELOPE', message);
 
 /** Records the envelope frame while the parser runs; `result()` after the end. */
 export class EnvelopeScanner implements XmlHandler {
   #version: SoapVersion | undefined;
   #namespace = '';
-  #envelope: LocatedElement | null = null;
-  #header: LocatedElement | null = null;
-  #body: LocatedElement | null = null;
+  #envelope: FrameElement | null = null;
+  #header: FrameElement | null = null;
+  #body: FrameElement | null = null;
   readonly #headers: LocatedElement[] = [];
   readonly ids = new IdIndex();
 
-  startElement(el: XmlElement, ns: NamespaceContext): void {
+  startElement(el: XmlElement, _ns: NamespaceContext): void {
     // SECURITY (xml-security.md §1.4 A1/A12): a duplicate Id anywhere is refused before anything is signed or read.
     if (el.attributes.length !== 0) this.ids.add(el);
     const depth = el.depth;
@@ -56,17 +78,17 @@ export class EnvelopeScanner implements XmlHandler {
       if (el.local !== 'Envelope' || version === undefined) throw fail(`the root element ${el.name} is not a SOAP 1.1 or 1.2 Envelope`);
       this.#version = version;
       this.#namespace = el.uri;
-      this.#envelope = { el, scope: NamespaceSnapshot.of(ns) };
+      this.#envelope = new FrameElement(el, null);
       return;
     }
     if (depth === 2) {
       const own = el.uri === this.#namespace;
       if (own && el.local === 'Header') {
         if (this.#header !== null || this.#body !== null) throw fail('Header must be the first child of Envelope, once');
-        this.#header = { el, scope: NamespaceSnapshot.of(ns) };
+        this.#header = new FrameElement(el, this.#envelope);
       } else if (own && el.local === 'Body') {
         if (this.#body !== null) throw fail('more than one Body');
-        this.#body = { el, scope: NamespaceSnapshot.of(ns) };
+        this.#body = new FrameElement(el, this.#envelope);
       } else if (this.#version === '1.2' || this.#body === null) {
         // SPEC: SOAP 1.2 Part 1 §5.1: Envelope holds an optional Header and a Body, nothing else; SOAP 1.1 §4.1.1
         // allows further elements only after the Body.
@@ -74,7 +96,7 @@ export class EnvelopeScanner implements XmlHandler {
       }
       return;
     }
-    if (this.#header !== null && this.#body === null && this.#header.el.byteEnd < 0) this.#headers.push({ el, scope: NamespaceSnapshot.of(ns) });
+    if (this.#header !== null && this.#body === null && this.#header.el.byteEnd < 0) this.#headers.push(new FrameElement(el, this.#header));
   }
 
   endElement(): void {}
@@ -98,6 +120,36 @@ export class EnvelopeScanner implements XmlHandler {
 }
 
 /**
+ * The scanner, then the caller's handler, for each start tag; the caller's alone for the other events. PERF: a class
+ * instead of an object of forwarding closures per scan (with the lazy frame scopes: readAddressing of the 2.3 KB
+ * echo request 9.23 → 8.25 µs, CPU time, medians of 20 interleaved rounds).
+ */
+class ScanAlongside implements XmlHandler {
+  readonly #scanner: EnvelopeScanner;
+  readonly #extra: XmlHandler;
+  constructor(scanner: EnvelopeScanner, extra: XmlHandler) {
+    this.#scanner = scanner;
+    this.#extra = extra;
+  }
+  startElement(el: XmlElement, ns: NamespaceContext): void {
+    this.#scanner.startElement(el, ns);
+    this.#extra.startElement(el, ns);
+  }
+  endElement(el: XmlElement): void {
+    this.#extra.endElement(el);
+  }
+  text(text: string): void {
+    this.#extra.text(text);
+  }
+  comment(text: string, depth: number): void {
+    this.#extra.comment(text, depth);
+  }
+  processingInstruction(target: string, data: string, depth: number): void {
+    this.#extra.processingInstruction(target, data, depth);
+  }
+}
+
+/**
  * Parses `input` once and returns its SOAP frame.
  * @throws XmlError for malformed XML or a DTD; SoapError `SOAP_ENVELOPE` for a root that is not a SOAP Envelope, a
  *   missing Body, a misplaced Header; C14nError `DUPLICATE_ID`.
@@ -105,16 +157,7 @@ export class EnvelopeScanner implements XmlHandler {
 export function scanEnvelope(input: Uint8Array, options: ScanOptions = {}): EnvelopeInfo {
   const scanner = new EnvelopeScanner();
   const extra = options.handler;
-  const handler: XmlHandler = extra === undefined ? scanner : {
-    startElement: (el, ns) => {
-      scanner.startElement(el, ns);
-      extra.startElement(el, ns);
-    },
-    endElement: (el) => extra.endElement(el),
-    text: (t) => extra.text(t),
-    comment: (t, d) => extra.comment(t, d),
-    processingInstruction: (t, d, depth) => extra.processingInstruction(t, d, depth),
-  };
+  const handler: XmlHandler = extra === undefined ? scanner : new ScanAlongside(scanner, extra);
   const parser = new XmlParser(handler, options.limits === undefined ? {} : { limits: options.limits });
   parser.write(input);
   parser.end();

@@ -1,5 +1,6 @@
 // Namespaces in XML 1.0 §6 scoping: a snapshot of the bindings in scope at one element, for writing new markup there.
-import type { NamespaceContext } from '../xml/events.js';
+import type { NamespaceContext, XmlNamespaceDecl } from '../xml/events.js';
+import { XML_NAMESPACE } from '../xml/namespace-scope.js';
 
 /** The namespace bindings in scope at an element (its own declarations included), frozen when it was parsed. */
 export class NamespaceSnapshot {
@@ -12,6 +13,19 @@ export class NamespaceSnapshot {
   static of(ns: NamespaceContext): NamespaceSnapshot {
     const map = new Map<string, string>();
     ns.forEach((uri, prefix) => void map.set(prefix, uri));
+    return new NamespaceSnapshot(map);
+  }
+
+  /**
+   * The scope inside an element whose declarations are `decls`, given its parent's scope (null for the root). It
+   * holds the bindings in the order NamespaceScope has them there (the implicit `xml` first, then each declaration
+   * in document order, a rebinding keeping its place), so `prefixOf` picks the same prefix as a snapshot `of` the
+   * parser's scope would.
+   */
+  static inside(parent: NamespaceSnapshot | null, decls: readonly XmlNamespaceDecl[]): NamespaceSnapshot {
+    if (parent !== null && decls.length === 0) return parent;
+    const map = parent === null ? new Map<string, string>([['xml', XML_NAMESPACE]]) : new Map(parent.#map);
+    for (const { prefix, uri } of decls) map.set(prefix, uri);
     return new NamespaceSnapshot(map);
   }
 
@@ -30,7 +44,8 @@ export class NamespaceSnapshot {
 
   /** A non-empty prefix bound to `uri`, or undefined (attributes cannot use the default namespace). */
   prefixOf(uri: string): string | undefined {
-    for (const [p, u] of this.#map) if (u === uri && p !== '' && this.#map.get(p) === uri) return p;
+    const map = this.#map;
+    for (const p of map.keys()) if (p !== '' && map.get(p) === uri) return p;
     return undefined;
   }
 

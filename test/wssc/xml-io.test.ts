@@ -1,0 +1,37 @@
+// The fragment writer of the WS-SC builders (Namespaces in XML 1.0 §6 declarations, XML 1.0 §2.4/§3.3.3 escapes) against straightforward references.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { FragmentWriter, escapeAttr, escapeText } from '../../src/wssc/xml-io.js';
+
+const TEXT: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#xD;' };
+const ATTR: Record<string, string> = { '&': '&amp;', '<': '&lt;', '"': '&quot;', '\t': '&#x9;', '\n': '&#xA;', '\r': '&#xD;' };
+
+describe('xml-io escapes', () => {
+  it('escape as a character-by-character reference does', () => {
+    const chars = fc.constantFrom('a', 'Z', '0', '&', '<', '>', '"', "'", '\t', '\n', '\r', ' ', '=', '?', '\u00e9', '\u{1F600}');
+    fc.assert(fc.property(fc.array(chars, { maxLength: 30 }).map((a) => a.join('')), (s) => {
+      assert.equal(escapeText(s), [...s].map((c) => TEXT[c] ?? c).join(''));
+      assert.equal(escapeAttr(s), [...s].map((c) => ATTR[c] ?? c).join(''));
+    }), { numRuns: 1000 });
+  });
+});
+
+describe('FragmentWriter', () => {
+  it('declares a prefix once per scope, redeclares it after its element closed, and refuses a clash', () => {
+    const w = new FragmentWriter({ u: 'urn:u' });
+    w.open('c', 'A', 'urn:c', [['u:Id', 'x', 'urn:u']]);
+    w.leaf('c', 'B', 'urn:c', 'v&');
+    w.open('d', 'C', 'urn:d', [['e:at', '"', 'urn:e']], [['f', 'urn:f']]).close();
+    assert.deepEqual(w.scope(), { u: 'urn:u', c: 'urn:c' });
+    w.close();
+    w.leaf('d', 'D', 'urn:d');
+    w.open('u', 'E', 'urn:u2');
+    assert.deepEqual(w.scope(), { u: 'urn:u2' });
+    w.close();
+    assert.equal(w.toString(),
+      '<c:A u:Id="x" xmlns:c="urn:c"><c:B>v&amp;</c:B><d:C e:at="&quot;" xmlns:d="urn:d" xmlns:e="urn:e" xmlns:f="urn:f"></d:C></c:A>' +
+      '<d:D xmlns:d="urn:d"></d:D><u:E xmlns:u="urn:u2"></u:E>');
+    assert.throws(() => new FragmentWriter().open('p', 'X', 'urn:1', [['p:a', '', 'urn:2']]), RangeError);
+  });
+});

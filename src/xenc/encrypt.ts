@@ -91,7 +91,8 @@ export function buildEncryptedData(plaintext: Uint8Array, type: string | undefin
 
 /**
  * buildEncryptedData's element as UTF-8 bytes. PERF: the CipherValue's base64 is written straight into the output
- * instead of going through a string and an encoder: protect 2 KiB echo, measured with the one-parse path.
+ * instead of going through a string and an encoder: 1.4 KB plaintext 24.7 → 19.4 µs, 2 KiB 24.6 → 19.8 µs (AES
+ * included; CPU time, medians of 20 interleaved rounds against buildEncryptedData + TextEncoder).
  */
 export function buildEncryptedDataBytes(plaintext: Uint8Array, type: string | undefined, options: EncryptedDataOptions): Uint8Array {
   const { head, data, tail } = encryptedDataParts(plaintext, type, options);

@@ -6,7 +6,7 @@ import type { BenchOptions, Row } from '../harness.js';
 import { spawnServe } from './serve-process.js';
 import { RedisConnection, RedisReplayCache } from '../../src/wssc/redis-store.js';
 import { MemoryReplayCache, type ReplayCache } from '../../src/wssc/replay-cache.js';
-import { echoLoad, warmupNote } from './steady-load.js';
+import { echoLoad, echoRow, medianMad, usRow } from './steady-load.js';
 import { SecureSessionClient } from '../../src/wssc/session-client.js';
 import { makePki, type Pki } from '../../test/wssc/bootstrap-fixtures.js';
 import { redisServerPath, startRedis } from '../../test/wssc/redis-helpers.js';
@@ -20,20 +20,8 @@ export interface RedisBenchOptions extends BenchOptions {
   nodes?: number[];
 }
 
-const BODY = `<EchoString xmlns="http://tempuri.org/"><echo>${'a'.repeat(2048 - 62)}</echo></EchoString>`;
-const ACTION = 'http://tempuri.org/IEchoService/EchoString';
 const TTL = 15 * 60_000;
 
-function median(xs: number[]): { median: number; mad: number } {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s[s.length >> 1]!;
-  const d = s.map((x) => Math.abs(x - m)).sort((a, b) => a - b);
-  return { median: m, mad: d[d.length >> 1]! };
-}
-
-function row(name: string, us: number, mad: number, extra: string, bytes = 0): Row {
-  return { name, unit: 'us', value: us, range: `±${mad.toPrecision(2)}`, extra, bytes, ratio: 1 };
-}
 
 /** Median µs of one checkAndAdd with a fresh 20-byte value (an HMAC-SHA1 SignatureValue), awaited one at a time. */
 async function timeCheck(cache: ReplayCache, n: number): Promise<{ median: number; mad: number }> {
@@ -50,7 +38,7 @@ async function timeCheck(cache: ReplayCache, n: number): Promise<{ median: numbe
     if (!(await cache.checkAndAdd(keys[i]!, TTL))) throw new Error('bench: a fresh value was taken for a replay');
     times.push((performance.now() - t) * 1000);
   }
-  return median(times);
+  return medianMad(times);
 }
 
 /** Starts `wssc serve` processes on one Redis; resolves with their URLs and a stop(). */
@@ -83,9 +71,9 @@ export async function redisBenches(opts: RedisBenchOptions, pki: Pki = makePki()
 
     // The per-message replay check, awaited alone: in-process Map vs one loopback round trip to Redis.
     const mem = await timeCheck(new MemoryReplayCache(), n);
-    push(row('replay/check-and-add/20B/memory', mem.median, mem.mad, `${Math.round(1e6 / mem.median).toLocaleString('en-US')} checks/s`));
+    push(usRow('replay/check-and-add/20B/memory', mem.median, mem.mad, `${Math.round(1e6 / mem.median).toLocaleString('en-US')} checks/s`));
     const red = await timeCheck(new RedisReplayCache(conn, { prefix: 'bench:' }), n);
-    push(row('replay/check-and-add/20B/redis', red.median, red.mad, `${Math.round(1e6 / red.median).toLocaleString('en-US')} checks/s, +${(red.median - mem.median).toFixed(1)} µs per message over memory`));
+    push(usRow('replay/check-and-add/20B/redis', red.median, red.mad, `${Math.round(1e6 / red.median).toLocaleString('en-US')} checks/s, +${(red.median - mem.median).toFixed(1)} µs per message over memory`));
     // The same with 16 checks in flight (node-redis pipelines them on one connection): amortized µs per check.
     const cache = new RedisReplayCache(conn, { prefix: 'bench:' });
     const total = Math.max(160, n * 4);
@@ -94,7 +82,7 @@ export async function redisBenches(opts: RedisBenchOptions, pki: Pki = makePki()
       for (let i = 0; i < total / 16; i++) await cache.checkAndAdd(crypto.getRandomValues(new Uint8Array(20)), TTL);
     }));
     const amortized = ((performance.now() - t0) * 1000) / total;
-    push(row('replay/check-and-add/20B/redis-pipelined-c16', amortized, 0, `${Math.round(1e6 / amortized).toLocaleString('en-US')} checks/s on one connection`));
+    push(usRow('replay/check-and-add/20B/redis-pipelined-c16', amortized, 0, `${Math.round(1e6 / amortized).toLocaleString('en-US')} checks/s on one connection`));
 
     // Farm throughput: N `wssc serve --store redis://` processes, one client with `concurrency` requests in flight.
     const concurrency = opts.concurrency ?? 16;
@@ -102,11 +90,7 @@ export async function redisBenches(opts: RedisBenchOptions, pki: Pki = makePki()
       const farm = await startFarm(pki, count, redis.url, dir);
       try {
         const c = await SecureSessionClient.establish({ url: farm.urls, bootstrap: { mode: 'mutual-certificate', client: pki.client, serviceCertificate: pki.service.certificate } });
-        const load = await echoLoad(c, ACTION, BODY, { ...opts, concurrency });
-        const { rps, done, latencies } = load;
-        const lat = median(latencies);
-        push(row(`farm/loopback-echo/2KiB/redis-${count}-node${count === 1 ? '' : 's'}-c${concurrency}`, 1e6 / rps, lat.mad / concurrency,
-          `${Math.round(rps).toLocaleString('en-US')} req/s, median latency ${(lat.median / 1000).toFixed(2)} ms, ${done} requests after ${warmupNote(load)}`, 2048));
+        push(echoRow(`farm/loopback-echo/2KiB/redis-${count}-node${count === 1 ? '' : 's'}-c${concurrency}`, await echoLoad(c, { ...opts, concurrency }), concurrency));
         await c.cancel();
       } finally {
         await farm.stop();

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { BenchOptions, Row } from '../harness.js';
 import { spawnServe } from './serve-process.js';
-import { echoLoad, warmupNote } from './steady-load.js';
+import { ECHO_ACTION, ECHO_BODY, echoLoad, echoRow, medianMad, usRow } from './steady-load.js';
 import { SecureSessionClient } from '../../src/wssc/session-client.js';
 import { SecureSessionService } from '../../src/wssc/session-service.js';
 import { inProcessTransport } from '../../src/wssc/session-transport.js';
@@ -17,19 +17,7 @@ export interface SessionBenchOptions extends BenchOptions {
   noLoopback?: boolean;
 }
 
-const BODY = `<EchoString xmlns="http://tempuri.org/"><echo>${'a'.repeat(2048 - 62)}</echo></EchoString>`;
-const ACTION = 'http://tempuri.org/IEchoService/EchoString';
 
-function median(xs: number[]): { median: number; mad: number } {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s[s.length >> 1]!;
-  const d = s.map((x) => Math.abs(x - m)).sort((a, b) => a - b);
-  return { median: m, mad: d[d.length >> 1]! };
-}
-
-function row(name: string, us: number, mad: number, extra: string, bytes = 0): Row {
-  return { name, unit: 'us', value: us, range: `±${mad.toPrecision(2)}`, extra, bytes, ratio: 1 };
-}
 
 /** Median µs of an async operation run `n` times one after the other, after `warmup` runs. */
 async function timeAsync(fn: () => Promise<unknown>, n: number, warmup: number): Promise<{ median: number; mad: number }> {
@@ -40,7 +28,7 @@ async function timeAsync(fn: () => Promise<unknown>, n: number, warmup: number):
     await fn();
     times.push((performance.now() - t) * 1000);
   }
-  return median(times);
+  return medianMad(times);
 }
 
 function clientOptions(pki: Pki, mode: 'mutual-certificate' | 'anonymous-for-certificate') {
@@ -76,15 +64,15 @@ export async function sessionBenches(opts: SessionBenchOptions, pki: Pki = makeP
       const c = await SecureSessionClient.establish({ transport, bootstrap: clientOptions(pki, mode) });
       c.destroy();
     }, n, 3);
-    const r = row(`session/establish/-/${mode}`, t.median, t.mad, `${Math.round(1e6 / t.median).toLocaleString('en-US')} sessions/s`);
+    const r = usRow(`session/establish/-/${mode}`, t.median, t.mad, `${Math.round(1e6 / t.median).toLocaleString('en-US')} sessions/s`);
     rows.push(r);
     opts.onTask?.(r);
   }
 
   // One protected echo (client protect + service unprotect/echo/protect + client unprotect), 2 KiB Body, in process.
   const client = await SecureSessionClient.establish({ transport, bootstrap: clientOptions(pki, 'mutual-certificate') });
-  const echo = await timeAsync(() => client.call(ACTION, BODY), n * 5, 20);
-  const er = row('session/echo-round-trip/2KiB/in-process', echo.median, echo.mad, `${Math.round(1e6 / echo.median).toLocaleString('en-US')} round trips/s`, 2048);
+  const echo = await timeAsync(() => client.call(ECHO_ACTION, ECHO_BODY), n * 5, 20);
+  const er = usRow('session/echo-round-trip/2KiB/in-process', echo.median, echo.mad, `${Math.round(1e6 / echo.median).toLocaleString('en-US')} round trips/s`, 2048);
   rows.push(er);
   opts.onTask?.(er);
   client.destroy();
@@ -96,11 +84,7 @@ export async function sessionBenches(opts: SessionBenchOptions, pki: Pki = makeP
     try {
       const concurrency = opts.concurrency ?? 16;
       const c = await SecureSessionClient.establish({ url: server.url, bootstrap: clientOptions(pki, 'mutual-certificate') });
-      const load = await echoLoad(c, ACTION, BODY, { ...opts, concurrency });
-      const { rps, done, latencies } = load;
-      const lat = median(latencies);
-      const lr = row(`session/loopback-echo/2KiB/wssc-serve-c${concurrency}`, 1e6 / rps, lat.mad / concurrency,
-        `${Math.round(rps).toLocaleString('en-US')} req/s, median latency ${(lat.median / 1000).toFixed(2)} ms, ${done} requests after ${warmupNote(load)}`, 2048);
+      const lr = echoRow(`session/loopback-echo/2KiB/wssc-serve-c${concurrency}`, await echoLoad(c, { ...opts, concurrency }), concurrency);
       rows.push(lr);
       opts.onTask?.(lr);
       await c.cancel();

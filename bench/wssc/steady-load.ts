@@ -1,4 +1,22 @@
 // Loopback load for the `wssc serve` benches: requests kept in flight until the throughput is steady, then measured.
+import type { Row } from '../harness.js';
+
+/** The 2 KiB echo the loopback and farm benches send. */
+export const ECHO_BODY = `<EchoString xmlns="http://tempuri.org/"><echo>${'a'.repeat(2048 - 62)}</echo></EchoString>`;
+export const ECHO_ACTION = 'http://tempuri.org/IEchoService/EchoString';
+
+/** Median and median absolute deviation. */
+export function medianMad(xs: readonly number[]): { median: number; mad: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s[s.length >> 1]!;
+  const d = s.map((x) => Math.abs(x - m)).sort((a, b) => a - b);
+  return { median: m, mad: d[d.length >> 1]! };
+}
+
+/** A row of µs per operation. */
+export function usRow(name: string, us: number, mad: number, extra: string, bytes = 0): Row {
+  return { name, unit: 'us', value: us, range: `±${mad.toPrecision(2)}`, extra, bytes, ratio: 1 };
+}
 
 export interface SteadyLoadOptions {
   /** Requests in flight. */
@@ -62,15 +80,15 @@ export async function steadyLoad(call: () => Promise<void>, options: SteadyLoadO
   return { rps: done / ((performance.now() - start) / 1000), latencies, done, warmupMs, warmupRates };
 }
 
-/** steadyLoad of echo calls through `client` with the benches' durations; `timeMs` / `loadMs` fix them (the harness test's tiny runs). */
+/** steadyLoad of the echo through `client` with the benches' durations; `timeMs` / `loadMs` fix them (the harness test's tiny runs). */
 export function echoLoad(
-  client: { call(action: string, body: string): Promise<{ readonly length: number }> }, action: string, body: string,
+  client: { call(action: string, body: string): Promise<{ readonly length: number }> },
   options: { concurrency: number; quick?: boolean; timeMs?: number; loadMs?: number },
 ): Promise<SteadyLoadResult> {
   const fixed = options.timeMs ?? options.loadMs;
   return steadyLoad(async () => {
-    const reply = await client.call(action, body);
-    if (reply.length !== body.length) throw new Error('bench: the echo does not match');
+    const reply = await client.call(ECHO_ACTION, ECHO_BODY);
+    if (reply.length !== ECHO_BODY.length) throw new Error('bench: the echo does not match');
   }, {
     concurrency: options.concurrency,
     measureMs: options.loadMs ?? options.timeMs ?? (options.quick === true ? 2000 : 5000),
@@ -79,7 +97,10 @@ export function echoLoad(
   });
 }
 
-/** How a steadyLoad warmed up, for a row's note. */
-export function warmupNote(load: SteadyLoadResult): string {
-  return `${(load.warmupMs / 1000).toFixed(0)} s warm-up (${Math.round(load.warmupRates[0]!)} → ${Math.round(load.warmupRates.at(-1)!)} req/s)`;
+/** The throughput row of an echo load: µs per request (1 / rate), the latency spread per request in flight. */
+export function echoRow(name: string, load: SteadyLoadResult, concurrency: number): Row {
+  const lat = medianMad(load.latencies);
+  const warmup = `${(load.warmupMs / 1000).toFixed(0)} s warm-up (${Math.round(load.warmupRates[0]!)} → ${Math.round(load.warmupRates.at(-1)!)} req/s)`;
+  return usRow(name, 1e6 / load.rps, lat.mad / concurrency,
+    `${Math.round(load.rps).toLocaleString('en-US')} req/s, median latency ${(lat.median / 1000).toFixed(2)} ms, ${load.done} requests after ${warmup}`, 2048);
 }

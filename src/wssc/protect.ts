@@ -3,6 +3,7 @@ import { auto } from '../crypto/auto.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { signatureElement, signXml, type DigestedReference } from '../dsig/sign.js';
 import { C14nWriter } from '../c14n/c14n-writer.js';
+import { idsOf } from '../c14n/id-index.js';
 import { DigestSink } from '../c14n/digest-sink.js';
 import type { HashAlg } from '../crypto/provider.js';
 import { NamespaceSnapshot } from '../soap/scope.js';
@@ -90,8 +91,8 @@ class SignedPartDigester implements XmlHandler {
   }
 
   startElement(el: XmlElement, ns: NamespaceContext): void {
-    const attributes = el.attributes;
-    for (let i = 0; i < attributes.length; i++) if (attributes[i]!.local.toLowerCase() === 'id') this.#seenIds.add(attributes[i]!.value);
+    const ids = idsOf(el);
+    if (ids !== null) for (const id of ids) this.#seenIds.add(id);
     if (this.#writer !== null) {
       this.#writer.startElement(el, ns);
       return;
@@ -248,17 +249,14 @@ function protect(envelope: Uint8Array, options: ProtectOptions, onePass: boolean
   const signed: string[] = [];
   // The one-parse path holds while every Id is the one its digest was made with.
   let digested = digester !== undefined && security === null && timestampCanonical !== undefined;
-  const signedDigests: Uint8Array[] = [];
+  /** The elements behind `signed` (the Timestamp, last, excepted), whose digests pass 1 made. */
+  const signedElements: XmlElement[] = [];
   const idFor = (located: { el: XmlElement; scope: NamespaceSnapshot }, id: string | undefined): string => {
-    const part = digester?.parts.get(located.el);
     if (id === undefined) {
       id = alloc.next();
       edits.push(idAttributeEdit(envelope, located, id));
     }
-    if (digested) {
-      if (part === undefined || part.id !== id) digested = false;
-      else signedDigests.push(part.sink.digest());
-    }
+    if (digester?.parts.get(located.el)?.id !== id) digested = false;
     return id;
   };
   if (mode === 'message') {
@@ -267,14 +265,8 @@ function protect(envelope: Uint8Array, options: ProtectOptions, onePass: boolean
     const headers = SIGNED_ADDRESSING.map((name) => secure.addressingElements[name]).filter((h) => h !== undefined);
     const headerIds = new Map<XmlElement, string>();
     for (const h of [...headers].sort((a, b) => a.el.byteStart - b.el.byteStart)) headerIds.set(h.el, idFor(h, idOf(h.el)));
-    signed.push(bodyId);
-    for (const h of headers) signed.push(headerIds.get(h.el)!);
-    if (digested) {
-      // Reorder the header digests from document order to reference order.
-      const docOrder = [...headers].sort((a, b) => a.el.byteStart - b.el.byteStart);
-      const byEl = new Map(docOrder.map((h, i) => [h.el, signedDigests[1 + i]!]));
-      signedDigests.splice(1, signedDigests.length - 1, ...headers.map((h) => byEl.get(h.el)!));
-    }
+    signed.push(bodyId, ...headers.map((h) => headerIds.get(h.el)!));
+    signedElements.push(body.el, ...headers.map((h) => h.el));
   }
   signed.push(timestampId);
 
@@ -341,7 +333,7 @@ function protect(envelope: Uint8Array, options: ProtectOptions, onePass: boolean
     if (digested && !selfClosing) {
       // One parse: the digests of pass 1, the Timestamp's from its canonical form, one splice of the original.
       const refs: DigestedReference[] = signed.map((id, i) => ({
-        id, digest: i < signedDigests.length ? signedDigests[i]! : provider.digest(suite.digest, encoder.encode(timestampCanonical!)),
+        id, digest: i < signedElements.length ? digester!.parts.get(signedElements[i]!)!.sink.digest() : provider.digest(suite.digest, encoder.encode(timestampCanonical!)),
       }));
       const signature = signatureElement(refs, {
         key: { kind: 'hmac', secret: signingKey }, algorithm: suite.signature, digest: suite.digest,

@@ -24,6 +24,7 @@ function decodeChar(c: number): number {
 }
 
 const ascii = new TextDecoder();
+const utf8 = new TextEncoder();
 
 export function encodeBase64(bytes: Uint8Array): string {
   const n = bytes.length;
@@ -89,11 +90,7 @@ export function decodeBase64Strict(text: string): Uint8Array | undefined {
 // Public data (ciphertext) only: table lookups indexed by the data are fine there, and 2-4x faster.
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const ENCODE_TABLE = new Uint8Array(64);
-const DECODE_TABLE = new Int8Array(128).fill(-1);
-for (let i = 0; i < 64; i++) {
-  ENCODE_TABLE[i] = ALPHABET.charCodeAt(i);
-  DECODE_TABLE[ALPHABET.charCodeAt(i)] = i;
-}
+for (let i = 0; i < 64; i++) ENCODE_TABLE[i] = ALPHABET.charCodeAt(i);
 
 /**
  * encodeBase64 for public bytes only (ciphertext): SECURITY: the table lookups are indexed by the data, so never
@@ -132,41 +129,15 @@ export function encodeBase64PublicInto(bytes: Uint8Array, out: Uint8Array, at: n
 }
 
 /**
- * decodeBase64Strict for public text only (a CipherValue), with the same result for every input: runs of four
- * alphabet characters go through a table (SECURITY: indexed by the data, so never for secrets); from the first
- * other character (whitespace, `=`, anything invalid) on, the rest is decodeBase64Strict's.
+ * decodeBase64Strict for public text only (a CipherValue), with the same result for every input: decodeBase64PublicBytes
+ * of its UTF-8 bytes (a non-ASCII character is refused either way).
  */
 export function decodeBase64Public(text: string): Uint8Array | undefined {
-  const n = text.length;
-  const out = new Uint8Array(Math.floor((n * 3) / 4) + 3);
-  const t = DECODE_TABLE;
-  let i = 0;
-  let o = 0;
-  for (; i + 4 <= n; i += 4) {
-    const a = text.charCodeAt(i);
-    const b = text.charCodeAt(i + 1);
-    const c = text.charCodeAt(i + 2);
-    const d = text.charCodeAt(i + 3);
-    if ((a | b | c | d) > 127) break;
-    const va = t[a]!;
-    const vb = t[b]!;
-    const vc = t[c]!;
-    const vd = t[d]!;
-    if ((va | vb | vc | vd) < 0) break;
-    const v = (va << 18) | (vb << 12) | (vc << 6) | vd;
-    out[o] = v >>> 16;
-    out[o + 1] = (v >>> 8) & 0xff;
-    out[o + 2] = v & 0xff;
-    o += 3;
-  }
-  if (i === n) return out.slice(0, o);
-  const rest = decodeBase64Strict(i === 0 ? text : text.slice(i));
-  if (rest === undefined) return undefined;
-  out.set(rest, o);
-  return out.slice(0, o + rest.length);
+  const bytes = utf8.encode(text);
+  return decodeBase64PublicBytes(bytes, 0, bytes.length);
 }
 
-/** DECODE_TABLE for bytes: -2 marks XML whitespace, -1 anything outside the alphabet (`=` included). */
+/** Alphabet values by byte: -2 marks XML whitespace, -1 anything outside the alphabet (`=` included). */
 const DECODE_BYTES = new Int8Array(256).fill(-1);
 for (let i = 0; i < 64; i++) DECODE_BYTES[ALPHABET.charCodeAt(i)] = i;
 for (const c of [0x20, 0x09, 0x0a, 0x0d]) DECODE_BYTES[c] = -2;

@@ -72,10 +72,10 @@ export class SubtreeCollector implements XmlHandler {
  * Signature (2.1 KB) checked and read 25.0 → 22.9 µs (medians of 20 interleaved rounds).
  */
 export function treeOfLog(log: EventLog, origin = 0): TreeElement {
+  const collector = new SubtreeCollector((_el, inside) => !inside);
+  const open: XmlElement[] = [];
   const events = log.events;
-  const stack: TreeElement[] = [];
-  let root: TreeElement | undefined;
-  for (let i = 0; i < events.length;) {
+  for (let i = 0; i < events.length && (collector.roots.length === 0 || open.length > 0);) {
     const op = events[i] as number;
     if (op === LOG_START) {
       const el = events[i + 1] as XmlElement;
@@ -83,27 +83,21 @@ export function treeOfLog(log: EventLog, origin = 0): TreeElement {
         name: el.name, prefix: el.prefix, local: el.local, uri: el.uri, attributes: el.attributes, namespaces: el.namespaces,
         depth: el.depth, byteStart: el.byteStart - origin, byteEnd: el.byteEnd - origin,
       };
-      const node: TreeElement = { type: 'element', el: copy, children: [] };
-      if (stack.length > 0) stack[stack.length - 1]!.children.push(node);
-      else if (root === undefined) root = node;
-      else break;
-      stack.push(node);
-    } else if (stack.length > 0) {
-      const children = stack[stack.length - 1]!.children;
-      if (op === LOG_END) {
-        stack.pop();
-        if (stack.length === 0) break;
-      } else if (op === LOG_TEXT) {
-        const last = children[children.length - 1];
-        if (last !== undefined && last.type === 'text') last.value += events[i + 1] as string;
-        else children.push({ type: 'text', value: events[i + 1] as string });
-      } else children.push(op === LOG_PI ? { type: 'pi' } : { type: 'comment' });
-    }
+      open.push(copy);
+      collector.startElement(copy, NO_NAMESPACES);
+    } else if (op === LOG_END) collector.endElement(open.pop()!);
+    else if (op === LOG_TEXT) collector.text(events[i + 1] as string);
+    else if (op === LOG_PI) collector.processingInstruction(events[i + 1] as string, events[i + 2] as string, open.length);
+    else collector.comment(events[i + 1] as string, open.length);
     i += op === LOG_PI ? 3 : 2;
   }
+  const root = collector.roots[0];
   if (root === undefined) throw new RangeError('the log holds no element');
   return root;
 }
+
+/** SubtreeCollector reads no namespace context. */
+const NO_NAMESPACES: NamespaceContext = { lookup: () => undefined, forEach: () => {} };
 
 const NO_EVENTS: XmlHandler = { startElement() {}, endElement() {}, text() {}, comment() {}, processingInstruction() {} };
 

@@ -8,7 +8,7 @@ import { SignatureError } from '../errors.js';
 import type { NamespaceContext, XmlElement, XmlHandler } from '../xml/events.js';
 import type { XmlLimits } from '../xml/limits.js';
 import { XmlParser } from '../xml/parser.js';
-import { concat, endOfStartTag } from '../xml/splice.js';
+import { concat, endOfStartTag, withScratch } from '../xml/splice.js';
 import { C14N, DIGEST, DSIG_NAMESPACE, ENVELOPED_SIGNATURE, EXC_C14N_NAMESPACE, SIGNATURE, signatureInfo, type SignatureAlgorithm } from './algorithms.js';
 import { encodeBase64 } from './base64.js';
 import { rsaSign, type SigningKey } from './keys.js';
@@ -134,10 +134,26 @@ export interface DigestedReference extends SignReference {
  * and signed), as the bytes signXml splices in. For callers that digested the references in a parse of their own.
  * @throws SignatureError `ALGORITHM_NOT_ALLOWED` (algorithm does not fit the key), `SIGNATURE_STRUCTURE` (prefix).
  */
-export function signatureElement(
-  refs: readonly DigestedReference[],
-  options: { key: SigningKey; algorithm: SignatureAlgorithm; digest: HashAlg; prefix: string; keyInfo?: string; provider?: CryptoProvider },
-): Uint8Array {
+export function signatureElement(refs: readonly DigestedReference[], options: SignatureElementOptions): Uint8Array {
+  return lendSignatureElement(refs, options, (signature) => signature.slice());
+}
+
+export interface SignatureElementOptions {
+  key: SigningKey;
+  algorithm: SignatureAlgorithm;
+  digest: HashAlg;
+  prefix: string;
+  keyInfo?: string;
+  provider?: CryptoProvider;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * signatureElement's bytes lent to `use` in a buffer that is wiped and reused once `use` returns: for a caller that
+ * consumes them at once (protectMessage encrypts them).
+ */
+export function lendSignatureElement<T>(refs: readonly DigestedReference[], options: SignatureElementOptions, use: (signature: Uint8Array) => T): T {
   const { key, algorithm, digest: digestAlg, prefix } = options;
   const provider = options.provider ?? auto;
   const method = signatureInfo(algorithm);
@@ -155,31 +171,61 @@ export function signatureElement(
       `<${p}Transform Algorithm="${C14N.exclusive}">${incl}</${p}Transform></${p}Transforms>` +
       `<${p}DigestMethod Algorithm="${DIGEST[digestAlg]}"></${p}DigestMethod><${p}DigestValue>${encodeBase64(r.digest)}</${p}DigestValue></${p}Reference>`;
   }
-  const open = `<${p}Signature xmlns${prefix === '' ? '' : `:${prefix}`}="${DSIG_NAMESPACE}">`;
-  const signedInfoXml =
-    `<${p}SignedInfo><${p}CanonicalizationMethod Algorithm="${C14N.exclusive}"></${p}CanonicalizationMethod>` +
+  const decl = `xmlns${prefix === '' ? '' : `:${prefix}`}="${DSIG_NAMESPACE}"`;
+  const signatureHead = `<${p}Signature ${decl}><${p}SignedInfo>`;
+  const signedInfoRest =
+    `<${p}CanonicalizationMethod Algorithm="${C14N.exclusive}"></${p}CanonicalizationMethod>` +
     `<${p}SignatureMethod Algorithm="${SIGNATURE[algorithm]}"></${p}SignatureMethod>${references}</${p}SignedInfo>`;
-  const enc = new TextEncoder();
+  const keyInfo = options.keyInfo === undefined ? '' : `<${p}KeyInfo>${options.keyInfo}</${p}KeyInfo>`;
   // SPEC: Exc-C14N of SignedInfo depends only on the namespaces it uses, all declared on the Signature we write, so
   // canonicalizing it standalone gives the bytes a verifier computes in place. The markup above is already in
   // canonical form but for the ds declaration, which Exc-C14N renders on SignedInfo (its first user): every element
   // has explicit start and end tags, one attribute at most besides InclusiveNamespaces' own xmlns:ec (namespace
   // nodes come first), attribute values are algorithm URIs, `#NCName` and NCName lists (nothing to escape), and text
   // is base64. PERF: writing it directly instead of parsing and canonicalizing it: session protect 2 KiB 293 → 269 µs, x509 protect 1199 → 1135 µs (interleaved A/B, medians).
-  const canonical = enc.encode(`<${p}SignedInfo xmlns${prefix === '' ? '' : `:${prefix}`}="${DSIG_NAMESPACE}">${signedInfoXml.slice(`<${p}SignedInfo>`.length)}`);
-  let value: Uint8Array;
-  if (key.kind === 'hmac') {
-    const mac = provider.hmacKey(method.hash, key.secret);
-    try {
-      value = mac.mac(canonical);
-    } finally {
-      mac.destroy();
+  const canonicalHead = `<${p}SignedInfo ${decl}>`;
+  // Room for every string as UTF-8 (3 bytes per UTF-16 unit at most), the canonical start tag twice (it is saved
+  // once), and an HMAC SignatureValue (room for 64 bytes; an RSA one that does not fit moves to an array of its own).
+  const room = 3 * (signatureHead.length + signedInfoRest.length + 2 * canonicalHead.length + keyInfo.length + 3 * p.length + 64) + 88;
+  return withScratch(room, (scratch) => {
+    let buf = scratch;
+    // PERF: SignedInfo is encoded once: its canonical form is the same bytes behind the canonical start tag, which is
+    // shorter than the Signature's start tag and SignedInfo's own (by `<Signature` and a `>`), so it is laid over
+    // the end of those for the MAC and they are put back after; and the three strings are one encodeInto when they
+    // are ASCII (a non-ASCII prefix, Id or PrefixList entry needs the byte offsets of each), in a reused buffer:
+    // signatureElement of the echo request's Signature (5 references, HMAC-SHA1) 10.9 → 9.7 µs CPU (interleaved
+    // A/B, medians of 35 rounds; protectMessage also skips the copy signatureElement returns).
+    let a = signatureHead.length;
+    let b = a + signedInfoRest.length;
+    let c = canonicalHead.length;
+    if (encoder.encodeInto(signatureHead + signedInfoRest + canonicalHead, buf).written !== b + c) {
+      a = encoder.encodeInto(signatureHead, buf).written;
+      b = a + encoder.encodeInto(signedInfoRest, buf.subarray(a)).written;
+      c = encoder.encodeInto(canonicalHead, buf.subarray(b)).written;
     }
-  } else {
-    value = rsaSign(method.hash, canonical, key.privateKey);
-  }
-  const keyInfo = options.keyInfo === undefined ? '' : `<${p}KeyInfo>${options.keyInfo}</${p}KeyInfo>`;
-  return enc.encode(`${open}${signedInfoXml}<${p}SignatureValue>${encodeBase64(value)}</${p}SignatureValue>${keyInfo}</${p}Signature>`);
+    buf.copyWithin(b + c, a - c, a);
+    buf.copyWithin(a - c, b, b + c);
+    const canonical = buf.subarray(a - c, b);
+    let value: Uint8Array;
+    if (key.kind === 'hmac') {
+      const mac = provider.hmacKey(method.hash, key.secret);
+      try {
+        value = mac.mac(canonical);
+      } finally {
+        mac.destroy();
+      }
+    } else {
+      value = rsaSign(method.hash, canonical, key.privateKey);
+    }
+    buf.copyWithin(a - c, b + c, b + 2 * c);
+    const tail = `<${p}SignatureValue>${encodeBase64(value)}</${p}SignatureValue>${keyInfo}</${p}Signature>`;
+    if (b + 3 * tail.length > room) {
+      // A SignatureValue beyond the room (RSA): the Signature moves to an array of its own.
+      buf = new Uint8Array(b + 3 * tail.length);
+      buf.set(scratch.subarray(0, b));
+    }
+    return use(buf.subarray(0, b + encoder.encodeInto(tail, buf.subarray(b)).written));
+  });
 }
 
 /** Inserts `signature` as the first or last child of `parent`, expanding an empty-element tag when needed. */

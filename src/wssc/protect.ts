@@ -1,7 +1,7 @@
 // WS-SecureConversation 1.3 §7-§8 session messages in WCF's shape (protocol.md §5.1 message mode, §5.2 transport mode).
 import { auto } from '../crypto/auto.js';
 import type { CryptoProvider } from '../crypto/provider.js';
-import { signatureElement, signXml, type DigestedReference } from '../dsig/sign.js';
+import { lendSignatureElement, signXml, type DigestedReference } from '../dsig/sign.js';
 import { C14nWriter } from '../c14n/c14n-writer.js';
 import { idsOf } from '../c14n/id-index.js';
 import { DigestSink } from '../c14n/digest-sink.js';
@@ -16,10 +16,10 @@ import {
 } from '../wss/security-header.js';
 import { createTimestamp, timestampC14n, timestampXml } from '../wss/timestamp.js';
 import type { NamespaceContext, XmlElement, XmlHandler } from '../xml/events.js';
-import type { Edit } from '../xml/splice.js';
-import { applyEdits, concat, endOfStartTag, isEmptyElementTag } from '../xml/splice.js';
+import type { Edit, WriterEdit } from '../xml/splice.js';
+import { applyEdits, concat, endOfStartTag, isEmptyElementTag, withScratch } from '../xml/splice.js';
 import { TYPE_CONTENT, TYPE_ELEMENT, XENC_NAMESPACE } from '../xenc/algorithms.js';
-import { buildEncryptedData, buildEncryptedDataBytes } from '../xenc/encrypt.js';
+import { buildEncryptedData, encryptedDataWriter } from '../xenc/encrypt.js';
 import { buildReferenceList } from '../xenc/reference-list.js';
 import { deriveKey, newDerivedKeyToken, writeDerivedKeyToken, type DerivedKeyToken } from './derived-key-token.js';
 import { byteEdits, insertOffset, mapOffset } from './message-splice.js';
@@ -333,25 +333,26 @@ function protect(envelope: Uint8Array, options: ProtectOptions, onePass: boolean
     if (digested && !selfClosing) {
       // One parse: the digests of pass 1, the Timestamp's from its canonical form, one splice of the original.
       const refs: DigestedReference[] = signed.map((id, i) => ({
-        id, digest: i < signedElements.length ? digester!.parts.get(signedElements[i]!)!.sink.digest() : provider.digest(suite.digest, encoder.encode(timestampCanonical!)),
+        id, digest: i < signedElements.length ? digester!.parts.get(signedElements[i]!)!.sink.digest() : digestText(provider, suite.digest, timestampCanonical!),
       }));
-      const signature = signatureElement(refs, {
+      // The Signature's bytes go straight into AES; its EncryptedData and the Body's are written into the output.
+      const signatureEd = lendSignatureElement(refs, {
         key: { kind: 'hmac', secret: signingKey }, algorithm: suite.signature, digest: suite.digest,
         // SPEC: WCF writes the Signature with a default namespace declaration (../shared/vectors/wcf/app-request.xml).
         prefix: '', keyInfo: scTokenReferenceMarkup(dkRef(signingDkt), version, writerScope), provider,
-      });
+      }, (signature) => encryptedDataWriter(signature, TYPE_ELEMENT, { ...encrypted, id: sigEdId }));
       // The ReferenceList and the encrypted Signature close the new Security header: its markup is the last edit.
       const itemEdits = securityItemEdits(envelope, secure, items);
       const header = itemEdits.pop()!;
       const markup = header.insert as string;
       const endTag = markup.lastIndexOf(`</${scope.prefixOf(WSSE_NAMESPACE)!}:Security>`);
       if (endTag < 0) throw new WsSecurityError('SECURITY_HEADER', 'the new Security header was not found');
-      const all: Edit[] = [
+      const all: WriterEdit[] = [
         ...edits, ...itemEdits,
         { at: header.at, insert: markup.slice(0, endTag) + buildReferenceList([bodyEdId, sigEdId], { prefix: 'e' }) },
-        { at: header.at, insert: buildEncryptedDataBytes(signature, TYPE_ELEMENT, { ...encrypted, id: sigEdId }) },
+        { at: header.at, insert: signatureEd },
         { at: header.at, ...(header.end === undefined ? {} : { end: header.end }), insert: markup.slice(endTag) },
-        { at: tagEnd, end: contentEnd, insert: buildEncryptedDataBytes(envelope.subarray(tagEnd, contentEnd), TYPE_CONTENT, { ...encrypted, id: bodyEdId }) },
+        { at: tagEnd, end: contentEnd, insert: encryptedDataWriter(envelope.subarray(tagEnd, contentEnd), TYPE_CONTENT, { ...encrypted, id: bodyEdId }) },
       ];
       return applyEdits(envelope, all);
     }
@@ -394,6 +395,11 @@ function protect(envelope: Uint8Array, options: ProtectOptions, onePass: boolean
     signingKey.fill(0);
     encryptionKey.fill(0);
   }
+}
+
+/** The digest of `text`'s UTF-8, encoded in a reused buffer (PERF: no array of its own, ~1 µs above 64 bytes). */
+function digestText(provider: CryptoProvider, alg: HashAlg, text: string): Uint8Array {
+  return withScratch(3 * text.length, (buf) => provider.digest(alg, buf.subarray(0, encoder.encodeInto(text, buf).written)));
 }
 
 function startsWith(a: Uint8Array, prefix: Uint8Array): boolean {

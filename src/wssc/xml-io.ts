@@ -121,6 +121,17 @@ function plain(s: string): boolean {
 export const escapeText = (s: string): string => (plain(s) ? s : s.replace(/[&<>\r]/g, (c) => TEXT_ESCAPES[c]!));
 export const escapeAttr = (s: string): string => (plain(s) ? s : s.replace(/[&<"\t\n\r]/g, (c) => ATTR_ESCAPES[c]!));
 
+/** Namespace names seen with nothing to escape: the few constants the builders declare, over and over. */
+const plainNamespaces = new Set<string>();
+
+function escapeNamespace(uri: string): string {
+  if (plainNamespaces.has(uri)) return uri;
+  const escaped = escapeAttr(uri);
+  // Bounded: a caller's own namespace names are not kept without limit.
+  if (escaped === uri && plainNamespaces.size < 64) plainNamespaces.add(uri);
+  return escaped;
+}
+
 /** `[qualified name, value, namespace URI of its prefix ('' when unprefixed)]`. */
 export type AttrSpec = readonly [name: string, value: string, uri?: string];
 
@@ -131,7 +142,13 @@ export type AttrSpec = readonly [name: string, value: string, uri?: string];
  * bytes (../shared/vectors/wcf/): `<c:SecurityContextToken u:Id="…" xmlns:c="…">`.
  */
 export class FragmentWriter {
-  readonly #parts: string[] = [];
+  /**
+   * PERF: one string appended to (V8 joins the pieces once, when the markup is encoded) instead of an array joined
+   * in toString(), and the namespace names declared looked up among the plain ones seen before instead of scanned:
+   * the SCT, two DerivedKeyTokens and two STRs of a protected request 7.36 → 5.03 µs CPU (interleaved A/B, medians
+   * of 35 rounds).
+   */
+  #out = '';
   /**
    * The bindings in force, flattened: prefix, namespace, prefix, namespace… outermost first; `#marks` holds where
    * each open element's own declarations begin. PERF: instead of a Map per element and a closure per open(): the
@@ -179,15 +196,15 @@ export class FragmentWriter {
     for (let i = 0; i < declare.length; i++) this.#need(mark, qname, declare[i]![0], declare[i]![1]);
     let s = `<${qname}`;
     for (let i = 0; i < attrs.length; i++) s += ` ${attrs[i]![0]}="${escapeAttr(attrs[i]![1])}"`;
-    for (let i = mark; i < b.length; i += 2) s += ` ${b[i] === '' ? 'xmlns' : `xmlns:${b[i]}`}="${escapeAttr(b[i + 1]!)}"`;
-    this.#parts.push(s + '>');
+    for (let i = mark; i < b.length; i += 2) s += ` ${b[i] === '' ? 'xmlns' : `xmlns:${b[i]}`}="${escapeNamespace(b[i + 1]!)}"`;
+    this.#out += s + '>';
     this.#marks.push(mark);
     this.#open.push(qname);
     return this;
   }
 
   text(value: string): this {
-    this.#parts.push(escapeText(value));
+    this.#out += escapeText(value);
     return this;
   }
 
@@ -195,7 +212,7 @@ export class FragmentWriter {
     const qname = this.#open.pop();
     if (qname === undefined) throw new RangeError('close() without an open element');
     this.#bindings.length = this.#marks.pop()!;
-    this.#parts.push(`</${qname}>`);
+    this.#out += `</${qname}>`;
     return this;
   }
 
@@ -216,13 +233,13 @@ export class FragmentWriter {
 
   /** Appends markup written by another builder in the current scope. */
   raw(markup: string): this {
-    this.#parts.push(markup);
+    this.#out += markup;
     return this;
   }
 
   toString(): string {
     if (this.#open.length > 0) throw new RangeError(`unclosed ${this.#open[this.#open.length - 1]}`);
-    return this.#parts.join('');
+    return this.#out;
   }
 }
 

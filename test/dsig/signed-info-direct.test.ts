@@ -111,3 +111,71 @@ test('parseSignedInfo reuses a known DigestValue only for the same text', async 
   assert.notDeepEqual(withKnown.references[0]!.digestValue, one.references[0]!.digestValue);
   assert.equal(withKnown.references[1]!.digestValue, one.references[1]!.digestValue);
 });
+
+test('signatureElement is the string construction it replaced (SignedInfo encoded twice, the MAC over the canonical one), ASCII or not', async () => {
+  const { createHmac, createSign, generateKeyPairSync } = await import('node:crypto');
+  const { signatureElement, lendSignatureElement } = await import('../../src/dsig/sign.js');
+  const { C14N, DIGEST, EXC_C14N_NAMESPACE, SIGNATURE } = await import('../../src/dsig/algorithms.js');
+  const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
+  type Ref = { id: string; prefixList?: string; enveloped?: boolean; digest: Uint8Array };
+  /** The former signatureElement, with node:crypto for the MAC or signature. */
+  const reference = (refs: Ref[], prefix: string, algorithm: keyof typeof SIGNATURE, keyInfo: string | undefined, sign: (canonical: Uint8Array) => Uint8Array): Uint8Array => {
+    const p = prefix === '' ? '' : `${prefix}:`;
+    let references = '';
+    for (const r of refs) {
+      const prefixes = (r.prefixList ?? '').split(' ').filter((x) => x !== '');
+      const incl = prefixes.length === 0 ? '' : `<ec:InclusiveNamespaces xmlns:ec="${EXC_C14N_NAMESPACE}" PrefixList="${prefixes.join(' ')}"></ec:InclusiveNamespaces>`;
+      references += `<${p}Reference URI="${r.id === '' ? '' : `#${r.id}`}"><${p}Transforms>` +
+        (r.enveloped === true ? `<${p}Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"></${p}Transform>` : '') +
+        `<${p}Transform Algorithm="${C14N.exclusive}">${incl}</${p}Transform></${p}Transforms>` +
+        `<${p}DigestMethod Algorithm="${DIGEST.sha1}"></${p}DigestMethod><${p}DigestValue>${b64(r.digest)}</${p}DigestValue></${p}Reference>`;
+    }
+    const decl = `xmlns${prefix === '' ? '' : `:${prefix}`}="${DSIG_NAMESPACE}"`;
+    const signedInfo = `<${p}SignedInfo><${p}CanonicalizationMethod Algorithm="${C14N.exclusive}"></${p}CanonicalizationMethod>` +
+      `<${p}SignatureMethod Algorithm="${SIGNATURE[algorithm]}"></${p}SignatureMethod>${references}</${p}SignedInfo>`;
+    const value = sign(utf8(`<${p}SignedInfo ${decl}>${signedInfo.slice(`<${p}SignedInfo>`.length)}`));
+    return utf8(`<${p}Signature ${decl}>${signedInfo}<${p}SignatureValue>${b64(value)}</${p}SignatureValue>` +
+      `${keyInfo === undefined ? '' : `<${p}KeyInfo>${keyInfo}</${p}KeyInfo>`}</${p}Signature>`);
+  };
+  const digest = (n: number): Uint8Array => Uint8Array.from({ length: 20 }, (_, i) => i * n);
+  const refSets: Ref[][] = [
+    [{ id: '_1', digest: digest(1) }, { id: '_2', digest: digest(2), enveloped: true }],
+    [{ id: 'é1', prefixList: 'x ñ', digest: digest(3) }, { id: '', digest: digest(4) }],
+    [{ id: '\u4e2d', digest: digest(5) }],
+  ];
+  for (const prefix of ['', 'ds', 'ñs']) {
+    for (const refs of refSets) {
+      for (const keyInfo of [undefined, '<k xmlns="urn:k">1</k>', '<k xmlns="urn:k">clé \u{1F511}</k>']) {
+        for (const algorithm of ['hmac-sha1', 'hmac-sha256'] as const) {
+          const options = { key: { kind: 'hmac' as const, secret }, algorithm, digest: 'sha1' as const, prefix, ...(keyInfo === undefined ? {} : { keyInfo }) };
+          const expected = reference(refs, prefix, algorithm, keyInfo, (c) => createHmac(algorithm.slice(5), secret).update(c).digest());
+          assert.deepEqual(signatureElement(refs, options), expected, `${prefix} ${refs[0]!.id} ${keyInfo}`);
+          // The lent bytes are the same, and wiped once the callback returns.
+          let lent: Uint8Array | undefined;
+          assert.deepEqual(lendSignatureElement(refs, options, (s) => {
+            lent = s;
+            return s.slice();
+          }), expected);
+          assert.ok(lent!.every((x) => x === 0));
+        }
+      }
+    }
+  }
+  // RSA: a SignatureValue larger than the HMAC room moves the Signature to an array of its own.
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 4096 });
+  for (const refs of [[{ id: 'a', digest: digest(6) }], refSets[0]!]) {
+    const expected = reference(refs, 'ds', 'rsa-sha256', undefined, (c) => createSign('sha256').update(c).sign(privateKey));
+    assert.deepEqual(signatureElement(refs, { key: { kind: 'rsa', privateKey }, algorithm: 'rsa-sha256', digest: 'sha1', prefix: 'ds' }), expected);
+  }
+});
+
+test('signXml with a non-ASCII prefix and Ids: the SignedInfo it covers is its exc-c14n in place', () => {
+  const doc = utf8('<r xmlns="urn:r"><a Id="é1">t</a><b Id="\u4e2d"/><h/></r>');
+  const signed = signXml(doc, {
+    key: { kind: 'hmac', secret }, prefix: 'ñs', references: [{ id: 'é1', prefixList: '#default' }, { id: '\u4e2d' }],
+    parent: { select: (el) => el.local === 'h' }, keyInfo: '<k xmlns="urn:k">clé</k>',
+  });
+  const r = verifySignature(signed, { key: { kind: 'hmac', secret } });
+  assert.deepEqual(r.signedInfo, canonicalize(signed, { select: (el) => el.uri === DSIG_NAMESPACE && el.local === 'SignedInfo' }));
+  assert.deepEqual(r.ids, ['é1', '\u4e2d']);
+});

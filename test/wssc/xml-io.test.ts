@@ -34,4 +34,13 @@ describe('FragmentWriter', () => {
       '<d:D xmlns:d="urn:d"></d:D><u:E xmlns:u="urn:u2"></u:E>');
     assert.throws(() => new FragmentWriter().open('p', 'X', 'urn:1', [['p:a', '', 'urn:2']]), RangeError);
   });
+
+  it('escapes every namespace name it declares, however many plain ones it has seen and kept (property)', () => {
+    const chars = fc.constantFrom('u', 'r', 'n', ':', '/', '&', '<', '"', '\t', '\n', '\r', '\u00e9');
+    fc.assert(fc.property(fc.array(fc.array(chars, { maxLength: 12 }).map((a) => `urn:${a.join('')}`), { minLength: 1, maxLength: 90 }), (uris) => {
+      const w = new FragmentWriter();
+      for (const uri of [...uris, ...uris]) w.leaf('p', 'x', uri);
+      assert.equal(w.toString(), [...uris, ...uris].map((uri) => `<p:x xmlns:p="${[...uri].map((c) => ATTR[c] ?? c).join('')}"></p:x>`).join(''));
+    }), { numRuns: 200 });
+  });
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { SoapVersion } from '../../src/soap/namespaces.js';
-import { parseSoapContentType, readFault } from '../../src/wssc/session-envelope.js';
+import { buildEnvelope, parseSoapContentType, readEnvelope, readFault } from '../../src/wssc/session-envelope.js';
 import { faultEnvelope } from '../../src/wssc/session-faults.js';
 import { WSSC_FEB2005 } from '../../src/wssc/versions.js';
 
@@ -65,5 +65,20 @@ describe('readFault', () => {
     assert.equal(readFault(plain), undefined);
     // "Fault" elsewhere than a Body's Fault child is not a fault either.
     assert.equal(readFault(new TextEncoder().encode('<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><Fault/></s:Body></s:Envelope>')), undefined);
+  });
+});
+
+describe('buildEnvelope', () => {
+  it('escapes the values that need it, and gives the same bytes for a string Body and its UTF-8 bytes', () => {
+    const parts = { soap: '1.2' as const, action: 'urn:a&b<c>\rd', messageId: 'urn:uuid:1', relatesTo: 'x>y', to: 'http://h/?a=1&b=2', body: '<x>é€😀</x>' };
+    const env = buildEnvelope(parts);
+    assert.deepEqual(env, buildEnvelope({ ...parts, body: new TextEncoder().encode(parts.body) }));
+    const text = new TextDecoder().decode(env);
+    assert.match(text, /<a:Action s:mustUnderstand="1">urn:a&amp;b&lt;c&gt;&#xD;d<\/a:Action>/);
+    assert.match(text, /<a:To s:mustUnderstand="1">http:\/\/h\/\?a=1&amp;b=2<\/a:To>/);
+    const read = readEnvelope(env);
+    assert.equal(read.addressing.action, parts.action);
+    assert.equal(read.addressing.relatesTo, 'x>y');
+    assert.equal(new TextDecoder().decode(read.body), parts.body);
   });
 });

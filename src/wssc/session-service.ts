@@ -489,7 +489,7 @@ export class SecureSessionService {
     if (s.detectReplays) {
       let fresh: boolean;
       try {
-        // PERF: the in-process cache answers without a promise to await.
+        // The in-process cache answers without a promise to await (the measurement is on this method).
         fresh = this.#memoryReplays !== undefined ? this.#memoryReplays.checkAndAddSync(msg.signatureValue, replayTtlMs(s)) : await this.replayCache.checkAndAdd(msg.signatureValue, replayTtlMs(s));
       } catch (err) {
         throw refuse(storeFault(err), err);
@@ -520,7 +520,7 @@ export class SecureSessionService {
       if (session.client !== undefined) sessionInfo.client = session.client;
       const request: ApplicationRequest = { action: verifiedAction, body: read.body, envelope: msg.envelope, soap, session: sessionInfo };
       if (relatesTo !== undefined) request.messageId = relatesTo;
-      // PERF: a synchronous handler's reply (the echo's) is used as it is, not awaited.
+      // A synchronous handler's reply (the echo's) is used as it is, not awaited.
       const out = (this.#opts.handler ?? echoHandler)(request);
       appReply = isPromiseLike(out) ? await out : out;
     } catch (err) {

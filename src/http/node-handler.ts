@@ -44,33 +44,35 @@ export function createRequestHandler(service: HttpService, options: RequestHandl
   return (req, res) => {
     const started = performance.now();
     const method = req.method ?? '-';
-    const finish = (status: number, body: Uint8Array | string, headers: Record<string, string>, extra: { action?: string; session?: string } = {}): void => {
+    /** `headers`: name, value, name, value… (node writes such a list as it is, without a header object). */
+    const finish = (status: number, body: Uint8Array | string, headers: string[], extra?: { action?: string; session?: string }): void => {
       const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-      res.writeHead(status, { ...headers, 'content-length': String(bytes.length) });
+      headers.push('content-length', String(bytes.length));
+      res.writeHead(status, headers);
       res.end(bytes);
       if (options.log !== undefined) {
         const entry: RequestLogEntry = { method, status, ms: performance.now() - started };
-        if (extra.action !== undefined) entry.action = extra.action;
-        const prefix = sessionPrefix(extra.session);
+        if (extra?.action !== undefined) entry.action = extra.action;
+        const prefix = sessionPrefix(extra?.session);
         if (prefix !== undefined) entry.session = prefix;
         options.log(formatLogLine(entry), entry);
       }
     };
     if (method !== 'POST') {
       req.resume();
-      finish(405, 'POST only\n', { allow: 'POST', 'content-type': 'text/plain' });
+      finish(405, 'POST only\n', ['allow', 'POST', 'content-type', 'text/plain']);
       return;
     }
     const soap = parseSoapContentType(req.headers);
     if (soap === undefined) {
       req.resume();
-      finish(415, 'application/soap+xml or text/xml; charset=utf-8 only\n', { 'content-type': 'text/plain' });
+      finish(415, 'application/soap+xml or text/xml; charset=utf-8 only\n', ['content-type', 'text/plain']);
       return;
     }
     const declared = Number(req.headers['content-length'] ?? 0);
     const tooLarge = (): void => {
       // SECURITY: stop reading an oversized body; the connection closes so the rest is never buffered.
-      finish(413, 'request too large\n', { 'content-type': 'text/plain', connection: 'close' });
+      finish(413, 'request too large\n', ['content-type', 'text/plain', 'connection', 'close']);
       req.destroy();
     };
     if (declared > maxBytes) {
@@ -97,8 +99,8 @@ export function createRequestHandler(service: HttpService, options: RequestHandl
       if (aborted) return;
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
       service.handle(new Uint8Array(body.buffer, body.byteOffset, body.length), req.headers).then(
-        (r) => finish(r.status, r.body, { 'content-type': r.contentType }, r),
-        () => finish(500, 'internal error\n', { 'content-type': 'text/plain' }),
+        (r) => finish(r.status, r.body, ['content-type', r.contentType], r),
+        () => finish(500, 'internal error\n', ['content-type', 'text/plain']),
       );
     });
   };

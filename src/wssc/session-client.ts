@@ -4,10 +4,9 @@ import type { CryptoProvider } from '../crypto/provider.js';
 import { SessionError, WsSecurityError } from '../errors.js';
 import { defaultTransport } from '../http/node-transport.js';
 import type { SoapVersion } from '../soap/namespaces.js';
-import { checkTimestamp } from '../wss/timestamp.js';
 import { protectBootstrapRequestAsync } from './bootstrap.js';
 import { MemoryReplayCache } from './replay-cache.js';
-import { clockMs, monotonicClock } from './session-clock.js';
+import { checkTimestampInstants, clockMs, monotonicClock } from './session-clock.js';
 import { defaultCodec, SUITE_KEY_SIZE, type BootstrapClientOptions, type SessionCodec, type SessionToken, type SuiteName, type TokenLookup } from './session-codec.js';
 import { bodyScope, buildEnvelope, newMessageId, readEnvelope, readFault, soapHttpHeaders } from './session-envelope.js';
 import { faultError } from './session-faults.js';
@@ -260,11 +259,8 @@ export class SecureSessionClient {
     if (fault !== undefined) throw faultError(fault);
     const msg = this.#codec.unprotectMessage(bytes, { resolveToken: this.#resolve, suite: this.suite, mode: this.#mode, provider: this.#provider });
     const s = this.settings;
-    const ts = msg.timestamp;
     try {
-      checkTimestamp(ts === undefined ? undefined : { created: ts.created.toISOString(), ...(ts.expires === undefined ? {} : { expires: ts.expires.toISOString() }) }, {
-        now: this.#now(), skewMs: s.maxClockSkewMs, maxAge: s.replayWindowMs,
-      });
+      checkTimestampInstants(msg.timestamp, { now: this.#now(), skewMs: s.maxClockSkewMs, maxAge: s.replayWindowMs });
     } catch (err) {
       if (err instanceof WsSecurityError) throw new SessionError('MESSAGE_EXPIRED', 'the reply is stale or from the future', { cause: err });
       throw err;

@@ -24,16 +24,27 @@ export interface EnvelopeParts {
 /** A new `urn:uuid:` MessageID. */
 export const newMessageId = (): string => `urn:uuid:${globalThis.crypto.randomUUID()}`;
 
-/** The plain envelope WCF sends: Action (mustUnderstand), MessageID, RelatesTo, ReplyTo anonymous, To (mustUnderstand). */
+/** escapeText, without its four regex passes for the values that need no escape (URIs and uuids always). */
+const escapeValue = (s: string): string => (/[&<>\r]/.test(s) ? escapeText(s) : s);
+
+const BODY_END = '</s:Body></s:Envelope>';
+const BODY_END_BYTES = utf8.encode(BODY_END);
+
+/**
+ * The plain envelope WCF sends: Action (mustUnderstand), MessageID, RelatesTo, ReplyTo anonymous, To (mustUnderstand).
+ * PERF: a string Body is encoded with the markup in one pass (no three encodings and a copy), and values are only
+ * escaped when they hold a character to escape: the 2 KiB echo request ~3.7 → ~2.0 µs, its reply (Body bytes) ~2.6 → ~1.8 µs
+ * (node 20, 200,000 builds, medians of three noisy runs).
+ */
 export function buildEnvelope(p: EnvelopeParts): Uint8Array {
   const ns = soapNamespace(p.soap);
-  let header = `<a:Action s:mustUnderstand="1">${escapeText(p.action)}</a:Action>`;
-  if (p.messageId !== undefined) header += `<a:MessageID>${escapeText(p.messageId)}</a:MessageID>`;
-  if (p.relatesTo !== undefined) header += `<a:RelatesTo>${escapeText(p.relatesTo)}</a:RelatesTo>`;
-  if (p.to !== undefined) header += `<a:ReplyTo><a:Address>${WSA_ANONYMOUS}</a:Address></a:ReplyTo><a:To s:mustUnderstand="1">${escapeText(p.to)}</a:To>`;
+  let header = `<a:Action s:mustUnderstand="1">${escapeValue(p.action)}</a:Action>`;
+  if (p.messageId !== undefined) header += `<a:MessageID>${escapeValue(p.messageId)}</a:MessageID>`;
+  if (p.relatesTo !== undefined) header += `<a:RelatesTo>${escapeValue(p.relatesTo)}</a:RelatesTo>`;
+  if (p.to !== undefined) header += `<a:ReplyTo><a:Address>${WSA_ANONYMOUS}</a:Address></a:ReplyTo><a:To s:mustUnderstand="1">${escapeValue(p.to)}</a:To>`;
   const head = `<s:Envelope xmlns:s="${ns}" xmlns:a="${WSA_NAMESPACE}" xmlns:u="${WSU_NAMESPACE}"><s:Header>${header}</s:Header><s:Body>`;
-  const body = typeof p.body === 'string' ? utf8.encode(p.body) : p.body;
-  return concat(utf8.encode(head), body, utf8.encode('</s:Body></s:Envelope>'));
+  if (typeof p.body === 'string') return utf8.encode(head + p.body + BODY_END);
+  return concat(utf8.encode(head), p.body, BODY_END_BYTES);
 }
 
 /** The prefix bindings in scope inside the Body of buildEnvelope's output (for builders of Body content). */
@@ -68,10 +79,32 @@ export function soapHttpHeaders(soap: SoapVersion, action: string | undefined): 
   return h;
 }
 
-/** The SOAP version a Content-Type announces and the action it (or SOAPAction) names; undefined when not SOAP. */
-export function parseSoapContentType(headers: Record<string, string | string[] | undefined>): { soap: SoapVersion; action?: string } | undefined {
+type SoapContentType = Readonly<{ soap: SoapVersion; action?: string }>;
+
+/** The last header values parsed and what they gave (a client sends the same ones request after request). */
+let lastType: string | undefined;
+let lastSoapAction: string | undefined;
+let lastParsed: SoapContentType | undefined;
+
+/**
+ * The SOAP version a Content-Type announces and the action it (or SOAPAction) names; undefined when not SOAP.
+ * PERF: the handler and the service each ask once per request, with the values of the previous request: the last
+ * answer is kept (frozen, it is shared): 0.44 → 0.005 µs per call (node 20, the echo request's headers, 1e6 calls).
+ */
+export function parseSoapContentType(headers: Record<string, string | string[] | undefined>): SoapContentType | undefined {
   const raw = headers['content-type'];
   const ct = (Array.isArray(raw) ? raw[0] : raw) ?? '';
+  const sa = headers['soapaction'];
+  const soapAction = Array.isArray(sa) ? sa[0] : sa;
+  if (ct === lastType && soapAction === lastSoapAction) return lastParsed;
+  const parsed = parseContentType(ct, soapAction);
+  lastType = ct;
+  lastSoapAction = soapAction;
+  lastParsed = parsed === undefined ? undefined : Object.freeze(parsed);
+  return lastParsed;
+}
+
+function parseContentType(ct: string, soapAction: string | undefined): { soap: SoapVersion; action?: string } | undefined {
   const [type, ...params] = ct.split(';').map((s) => s.trim());
   const mime = type?.toLowerCase();
   let soap: SoapVersion;
@@ -84,8 +117,7 @@ export function parseSoapContentType(headers: Record<string, string | string[] |
     }
   } else if (mime === 'text/xml') {
     soap = '1.1';
-    const sa = headers['soapaction'];
-    const v = (Array.isArray(sa) ? sa[0] : sa)?.trim();
+    const v = soapAction?.trim();
     if (v !== undefined && v !== '' && v !== '""') action = v.replace(/^"|"$/g, '');
   } else return undefined;
   for (const p of params) {
@@ -150,7 +182,16 @@ class FaultReader implements XmlHandler {
 
 const FAULT = [0x46, 0x61, 0x75, 0x6c, 0x74]; // "Fault"
 
+/** node's Buffer indexOf (a native substring search); absent in browsers. */
+const nativeIndexOf = (globalThis as { Buffer?: { prototype: { indexOf(this: Uint8Array, value: string): number } } }).Buffer?.prototype.indexOf;
+
+/**
+ * True when `bytes` hold the ASCII bytes `Fault`.
+ * PERF: node's native search instead of indexOf for every `F` (~90 in a protected echo reply, base64 is full of
+ * them): 5.4 → 0.9 µs for the 7.6 KB reply (node 20, 20,000 runs).
+ */
 function containsFault(bytes: Uint8Array): boolean {
+  if (nativeIndexOf !== undefined) return nativeIndexOf.call(bytes, 'Fault') >= 0;
   let at = bytes.indexOf(0x46);
   while (at >= 0 && at + FAULT.length <= bytes.length) {
     if (bytes[at + 1] === 0x61 && bytes[at + 2] === 0x75 && bytes[at + 3] === 0x6c && bytes[at + 4] === 0x74) return true;

@@ -3,10 +3,9 @@ import { auto } from '../crypto/auto.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { SessionError, TokenError, WsSecurityError } from '../errors.js';
 import type { SoapVersion } from '../soap/namespaces.js';
-import { checkTimestamp } from '../wss/timestamp.js';
 import { CookieSealer, type CookieKey } from './cookie.js';
 import { MemoryReplayCache, type ReplayCache } from './replay-cache.js';
-import { clockMs, monotonicClock } from './session-clock.js';
+import { checkTimestampInstants, clockMs, monotonicClock } from './session-clock.js';
 import { defaultCodec, SUITE_KEY_SIZE, type BootstrapServiceOptions, type SessionCodec, type SessionToken, type SuiteName, type TokenLookup, type UnprotectedMessage } from './session-codec.js';
 import { bodyScope, buildEnvelope, parseSoapContentType, readEnvelope, soapHttpHeaders } from './session-envelope.js';
 import { faultEnvelope, type ServiceFault } from './session-faults.js';
@@ -113,6 +112,11 @@ const storeFault = (err: unknown): ServiceFault => (err instanceof SessionError 
 /** Thrown through the codec when a token must first be fetched from an async store. */
 const NEED_FETCH = Symbol('need-fetch');
 
+/** Every WS-SC / WS-Trust action of every version: none of them is an application action under a session. */
+const PROTOCOL_ACTIONS: ReadonlySet<string> = new Set(WSSC_VERSIONS.flatMap((v) => Object.values(v.actions)));
+
+const isPromiseLike = <T>(v: T | PromiseLike<T>): v is PromiseLike<T> => typeof (v as { then?: unknown } | null)?.then === 'function';
+
 /** Per-request token resolution state. */
 interface Resolution {
   session?: StoredSession;
@@ -130,6 +134,8 @@ export class SecureSessionService {
   readonly settings: ServiceSettings;
   readonly store: TokenStore;
   readonly replayCache: ReplayCache;
+  /** The replay cache when it is this service's own in-process one (answered without a promise). */
+  readonly #memoryReplays: MemoryReplayCache | undefined;
   readonly #opts: SecureSessionServiceOptions;
   readonly #codec: SessionCodec;
   readonly #versions: WsscVersion[];
@@ -155,7 +161,8 @@ export class SecureSessionService {
     this.#provider = options.provider ?? auto;
     const now = (): number => this.#now();
     this.store = options.store ?? new MemoryTokenStore({ maxEntries: this.settings.maxSessions, now });
-    this.replayCache = options.replayCache ?? new MemoryReplayCache({ maxEntries: this.settings.replayCacheSize, now });
+    this.#memoryReplays = options.replayCache === undefined ? new MemoryReplayCache({ maxEntries: this.settings.replayCacheSize, now }) : undefined;
+    this.replayCache = options.replayCache ?? this.#memoryReplays!;
     this.#sealer = options.cookieKeys === undefined ? undefined : new CookieSealer(options.cookieKeys, this.#provider);
   }
 
@@ -443,20 +450,25 @@ export class SecureSessionService {
     }
   }
 
+  /**
+   * Checks and dispatches a verified message: renew, cancel or the application handler.
+   * PERF: awaits only what may be pending (an async replay cache or store write, an async handler), the protocol
+   * actions in one Set: handle() outside protect/unprotect, in process, 2 KiB echo, 31 → 24 µs per request
+   * (interleaved medians of 12 rounds of 400).
+   */
   async #dispatchVerified(
     msg: UnprotectedMessage, session: StoredSession, generation: StoredSession['keys'][number], version: WsscVersion,
     soap: SoapVersion, action: string, hinted: boolean, now: number, log: { action?: string; session?: string },
   ): Promise<ServiceResponse> {
     const s = this.settings;
     if (msg.token.identifier !== session.identifier) throw refuse('invalid-security', new SessionError('SECURITY_FAULT', 'token mismatch'));
-    const read = (() => {
-      try {
-        // PERF: unprotect read these in its one parse of the message; readEnvelope parsed the envelope again.
-        return msg.read ?? readEnvelope(msg.envelope);
-      } catch (err) {
-        throw refuse('invalid-security', err);
-      }
-    })();
+    let read: NonNullable<UnprotectedMessage['read']>;
+    try {
+      // PERF: unprotect read these in its one parse of the message; readEnvelope parsed the envelope again.
+      read = msg.read ?? readEnvelope(msg.envelope);
+    } catch (err) {
+      throw refuse('invalid-security', err);
+    }
     const relatesTo = read.addressing.messageId;
     // SECURITY: what decides renew / cancel / application is the verified wsa:Action; in message mode it must be
     // signed (transport mode signs the Timestamp only and relies on TLS, as WCF does).
@@ -468,13 +480,8 @@ export class SecureSessionService {
       throw refuse('invalid-security', new SessionError('SECURITY_FAULT', 'the Action or the Body is not signed'));
     }
     log.action = verifiedAction;
-    const ts = msg.timestamp;
     try {
-      checkTimestamp(ts === undefined ? undefined : { created: ts.created.toISOString(), ...(ts.expires === undefined ? {} : { expires: ts.expires.toISOString() }) }, {
-        now,
-        skewMs: s.maxClockSkewMs,
-        maxAge: s.replayWindowMs,
-      });
+      checkTimestampInstants(msg.timestamp, { now, skewMs: s.maxClockSkewMs, maxAge: s.replayWindowMs });
     } catch (err) {
       if (err instanceof WsSecurityError && err.code !== 'TIMESTAMP_MISSING' && err.code !== 'TIMESTAMP_INVALID') throw refuse('message-expired', err);
       throw refuse('invalid-security', err);
@@ -482,13 +489,14 @@ export class SecureSessionService {
     if (s.detectReplays) {
       let fresh: boolean;
       try {
-        fresh = await this.replayCache.checkAndAdd(msg.signatureValue, replayTtlMs(s));
+        // The in-process cache answers without a promise to await (the measurement is on this method).
+        fresh = this.#memoryReplays !== undefined ? this.#memoryReplays.checkAndAddSync(msg.signatureValue, replayTtlMs(s)) : await this.replayCache.checkAndAdd(msg.signatureValue, replayTtlMs(s));
       } catch (err) {
         throw refuse(storeFault(err), err);
       }
       if (!fresh) throw refuse('invalid-security', new SessionError('REPLAY', 'a replayed message (its signature value was seen before)'));
     }
-    const reply = async (replyAction: string, body: Uint8Array): Promise<ServiceResponse> => {
+    const reply = (replyAction: string, body: Uint8Array): ServiceResponse => {
       const env = buildEnvelope({ soap, action: replyAction, ...(relatesTo === undefined ? {} : { relatesTo }), body });
       const out = this.#codec.protectMessage(env, {
         token: msg.token, suite: this.#suite, includeToken: false, mode: this.#mode, clock: this.#stampClock,
@@ -498,20 +506,23 @@ export class SecureSessionService {
     };
     if (verifiedAction === version.actions.renew) return reply(version.actions.renewResponse, await this.#renew(msg, session, generation, version, soap, now));
     if (verifiedAction === version.actions.cancel) return reply(version.actions.cancelResponse, await this.#cancel(msg, session, version, soap, now));
-    if (WSSC_VERSIONS.some((v) => Object.values(v.actions).includes(verifiedAction))) {
+    if (PROTOCOL_ACTIONS.has(verifiedAction)) {
       throw refuse('invalid-security', new SessionError('SECURITY_FAULT', `unexpected ${verifiedAction} under a session`));
     }
     // SPEC: a key past its expiry is refused with RenewNeeded (WS-SC 1.3 §8); only an authenticated peer learns it.
     if (now >= generation.expiresAt) throw refuse('renew-needed', new SessionError('RENEW_NEEDED', 'the session key expired'));
-    await this.#touch(session, now);
+    const touched = this.#touch(session, now);
+    if (touched !== undefined) await touched;
     let appReply: ApplicationReply;
     try {
       const sessionInfo: ApplicationRequest['session'] = { identifier: session.identifier, version: session.version };
       if (session.bootstrap !== undefined) sessionInfo.bootstrap = session.bootstrap;
       if (session.client !== undefined) sessionInfo.client = session.client;
-      appReply = await (this.#opts.handler ?? echoHandler)({
-        action: verifiedAction, body: read.body, envelope: msg.envelope, soap, session: sessionInfo, ...(relatesTo === undefined ? {} : { messageId: relatesTo }),
-      });
+      const request: ApplicationRequest = { action: verifiedAction, body: read.body, envelope: msg.envelope, soap, session: sessionInfo };
+      if (relatesTo !== undefined) request.messageId = relatesTo;
+      // A synchronous handler's reply (the echo's) is used as it is, not awaited.
+      const out = (this.#opts.handler ?? echoHandler)(request);
+      appReply = isPromiseLike(out) ? await out : out;
     } catch (err) {
       throw refuse('receiver', err);
     }
@@ -519,12 +530,19 @@ export class SecureSessionService {
     return reply(appReply.action ?? `${verifiedAction}Response`, body);
   }
 
-  /** Marks the session active (no longer pending) and pushes its inactivity deadline back. */
-  async #touch(session: StoredSession, now: number): Promise<void> {
-    if (this.#sealer !== undefined) return;
+  /**
+   * Marks the session active (no longer pending) and pushes its inactivity deadline back; a promise only when the
+   * store is written.
+   */
+  #touch(session: StoredSession, now: number): Promise<void> | undefined {
+    if (this.#sealer !== undefined) return undefined;
     this.#pending.delete(session.identifier);
     // PERF: the store is written at most once a second per session (each write restarts the inactivity timer).
-    if (session.active && now - session.lastUsedAt < 1000) return;
+    if (session.active && now - session.lastUsedAt < 1000) return undefined;
+    return this.#write(session, now);
+  }
+
+  async #write(session: StoredSession, now: number): Promise<void> {
     session.active = true;
     session.lastUsedAt = now;
     try {

@@ -189,4 +189,51 @@ describe('secure session lifecycle (in process)', () => {
     assert.equal(text(await client.call(ECHO, echoBody('t'))), echoBody('t'));
     await client.cancel();
   });
+
+  it('handlers: an async reply is awaited; a throw or a rejection is a Receiver fault', async () => {
+    const service = newService({
+      handler: (r) => {
+        const t = text(r.body);
+        if (t.includes('throw')) throw new Error('sync failure');
+        if (t.includes('reject')) return Promise.reject(new Error('async failure'));
+        if (t.includes('async')) return Promise.resolve({ body: `<late>${t}</late>`, action: 'urn:late' });
+        return { body: r.body };
+      },
+    });
+    const client = await establish(service);
+    assert.equal(text(await client.call(ECHO, '<sync/>')), '<sync/>');
+    const late = await client.request(ECHO, '<async/>');
+    assert.equal(text(late.body), '<late><async/></late>');
+    assert.equal(late.action, 'urn:late');
+    for (const body of ['<throw/>', '<reject/>']) {
+      await assert.rejects(client.call(ECHO, body), (e: unknown) => e instanceof SessionError && e.code === 'SOAP_FAULT' && /Receiver/.test(e.message));
+    }
+  });
+
+  it('a replay cache of its own is asked through checkAndAdd: a replay is refused, a failure that may pass is ServerTooBusy', async () => {
+    const seen = new Set<string>();
+    let failing = false;
+    const service = newService({
+      replayCache: {
+        checkAndAdd: async (key) => {
+          if (failing) throw new SessionError('REPLAY_CACHE_FULL', 'down', { retry: true });
+          const k = Buffer.from(key).toString('hex');
+          if (seen.has(k)) return false;
+          seen.add(k);
+          return true;
+        },
+      },
+    });
+    const client = await establish(service);
+    assert.equal(text(await client.call(ECHO, '<a/>')), '<a/>');
+    const env = buildEnvelope({ soap: '1.2', action: ECHO, messageId: newMessageId(), to: 'urn:wssc:in-process', body: echoBody('r') });
+    const wire = client.protectRequest(env);
+    const headers = { 'content-type': 'application/soap+xml; charset=utf-8' };
+    assert.equal((await service.handle(wire, headers)).status, 200);
+    const again = await service.handle(wire, headers);
+    assert.equal(readFault(again.body)?.subcode?.local, 'InvalidSecurity');
+    failing = true;
+    await assert.rejects(client.call(ECHO, '<b/>'), (e: unknown) => e instanceof SessionError && e.code === 'SERVER_TOO_BUSY');
+    assert.ok(seen.size >= 2);
+  });
 });

@@ -1,7 +1,8 @@
-// SOAP 1.2 Part 2 §7 HTTP binding, client side, on node:http / node:https (looked up at run time: no static `node:` import,
-// so browser bundles keep only the fetch transport).
+// SOAP 1.2 Part 2 §7 HTTP binding, client side, on node:net / node:tls, or node:http / node:https with a caller's agent (looked up
+// at run time: no static `node:` import, so browser bundles keep only the fetch transport).
 import type { Transport, TransportResponse } from '../wssc/session-transport.js';
 import { fetchTransport } from './fetch-transport.js';
+import { http1Transport, type NetModules } from './http1-client.js';
 
 interface NodeResponse {
   statusCode?: number;
@@ -29,13 +30,19 @@ interface NodeHttp {
 }
 
 export interface NodeHttpTransportOptions {
-  /** An http.Agent / https.Agent; default the module's global agent (keep-alive on Node >= 19). */
+  /**
+   * An http.Agent / https.Agent (its TLS options, CA, proxy…): requests then go through node:http / node:https with it.
+   * Without one, the transport keeps its own pool of keep-alive sockets (idle ones closed after 4 s, never keeping the
+   * process alive).
+   */
   agent?: unknown;
+  /** https without an agent: the trusted CA certificates (PEM), in place of node's default store. Not allowed with `agent`. */
+  ca?: string | Uint8Array | readonly (string | Uint8Array)[];
 }
 
-function builtin(id: string): NodeHttp | undefined {
+function builtin<T = NodeHttp>(id: string): T | undefined {
   const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
-  return get?.(id) as NodeHttp | undefined;
+  return get?.(id) as T | undefined;
 }
 
 /** node's IncomingMessage headers as one string per name (repeated headers joined with `, `). */
@@ -60,6 +67,13 @@ function joinedHeaders(raw: Record<string, string | string[] | undefined>): Reco
  */
 export function nodeHttpTransport(url: string, options: NodeHttpTransportOptions = {}): Transport {
   const target = new URL(url);
+  if (options.agent === undefined && (target.protocol === 'http:' || target.protocol === 'https:')) {
+    const net = builtin<NetModules['net']>('node:net');
+    const tls = target.protocol === 'https:' ? builtin<NetModules['tls']>('node:tls') : undefined;
+    if (net === undefined || (target.protocol === 'https:' && tls === undefined)) throw new TypeError(`no node:net transport for ${target.protocol} here`);
+    return http1Transport(target, { net, tls }, options.ca === undefined ? {} : { ca: options.ca });
+  }
+  if (options.ca !== undefined) throw new TypeError('nodeHttpTransport: give the CA to the agent, not next to it');
   const mod = target.protocol === 'https:' ? builtin('node:https') : target.protocol === 'http:' ? builtin('node:http') : undefined;
   if (mod === undefined) throw new TypeError(`no node:http transport for ${target.protocol} here`);
   // What node's urlToHttpOptions gives and ClientRequest adds when the caller does not (Host, Basic credentials from
@@ -123,7 +137,7 @@ export function nodeHttpTransport(url: string, options: NodeHttpTransportOptions
   });
 }
 
-/** node:http(s) where it exists and the URL is http: or https:, else fetch (browsers, workers, edge runtimes). */
+/** node:net (node:tls) where it exists and the URL is http: or https:, else fetch (browsers, workers, edge runtimes). */
 export function defaultTransport(url: string): Transport {
   let protocol: string;
   try {
@@ -131,7 +145,7 @@ export function defaultTransport(url: string): Transport {
   } catch {
     return fetchTransport(url); // fails at request time, as it always did
   }
-  if ((protocol === 'http:' || protocol === 'https:') && builtin(protocol === 'https:' ? 'node:https' : 'node:http') !== undefined) {
+  if ((protocol === 'http:' || protocol === 'https:') && builtin('node:net') !== undefined && (protocol === 'http:' || builtin('node:tls') !== undefined)) {
     return nodeHttpTransport(url);
   }
   return fetchTransport(url);

@@ -1,7 +1,12 @@
 // The node:http client transport (SOAP 1.2 Part 2 §7 HTTP binding, RFC 9112 request line and headers): what reaches a real node:http server.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Agent, createServer as createHttpsServer } from 'node:https';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { nodeHttpTransport } from '../../src/http/index.js';
 
@@ -79,5 +84,231 @@ describe('nodeHttpTransport against node:http', () => {
     await new Promise<void>((r) => closed.close(() => r()));
     await assert.rejects(nodeHttpTransport(`http://127.0.0.1:${dead}/`)(new Uint8Array(1), {}), /ECONNREFUSED/);
     await assert.rejects(nodeHttpTransport(`http://127.0.0.1:${port}/`)(new Uint8Array(1), { 'content-type': 'a\r\nx-injected: 1' }), /Invalid character/);
+  });
+});
+
+/** A net server answering each request (head + Content-Length body) with respond(n, socket id), n counting requests on that socket. */
+async function rawServer(respond: (n: number, id: number, socket: Socket) => string | undefined): Promise<{ url: string; ids: number[]; close(): Promise<void> }> {
+  const ids: number[] = [];
+  const sockets = new Set<Socket>();
+  let next = 0;
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    const id = next++;
+    let n = 0;
+    let buf = Buffer.alloc(0);
+    socket.on('error', () => undefined);
+    socket.on('data', (d) => {
+      buf = Buffer.concat([buf, d]);
+      for (;;) {
+        const end = buf.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const len = Number(/content-length: (\d+)/i.exec(buf.toString('latin1', 0, end))![1]);
+        if (buf.length < end + 4 + len) return;
+        buf = buf.subarray(end + 4 + len);
+        ids.push(id);
+        const out = respond(n++, id, socket);
+        if (out !== undefined) socket.write(out);
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    ids,
+    close: () => new Promise<void>((r) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => r());
+    }),
+  };
+}
+
+const ok = (body: string, extra = ''): string => `HTTP/1.1 200 OK\r\n${extra}Content-Length: ${body.length}\r\n\r\n${body}`;
+const text = (b: Uint8Array): string => new TextDecoder().decode(b);
+
+describe('nodeHttpTransport without an agent: connections', () => {
+  it('keeps 16 requests in flight against node:http, chunked responses with trailers included', async () => {
+    const sockets = new Set<unknown>();
+    const server = createServer((req, res) => {
+      sockets.add(req.socket);
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks).toString();
+        res.writeHead(200, { 'content-type': 'text/plain', trailer: 'x-sum' });
+        for (const part of body.split(',')) res.write(part);
+        res.addTrailers({ 'x-sum': '1' });
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const t = nodeHttpTransport(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      for (let round = 0; round < 3; round++) {
+        const bodies = Array.from({ length: 16 }, (_, i) => `${'a'.repeat(i * 500)},b${i},${'c'.repeat(7000)}`);
+        const rs = await Promise.all(bodies.map((b) => t(new TextEncoder().encode(b), {})));
+        rs.forEach((r, i) => {
+          assert.equal(r.status, 200);
+          assert.equal(r.headers['transfer-encoding'], 'chunked');
+          assert.equal(text(r.body), bodies[i]!.replaceAll(',', ''));
+        });
+      }
+      assert.ok(sockets.size <= 16, `${sockets.size} sockets`);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  it('retries once on a fresh connection when the server dropped the reused one unanswered, and drops sockets closed while idle', async () => {
+    // Socket 0 answers its first request, then closes on the second without a byte (a keep-alive timeout racing the request).
+    const s = await rawServer((n, id, socket) => {
+      if (id === 0 && n === 1) {
+        socket.destroy();
+        return undefined;
+      }
+      if (id === 2) {
+        setTimeout(() => socket.end(), 20);
+      }
+      return ok(`${id}.${n}`);
+    });
+    try {
+      const t = nodeHttpTransport(s.url);
+      assert.equal(text((await t(new Uint8Array(5), {})).body), '0.0');
+      assert.equal(text((await t(new Uint8Array(5), {})).body), '1.0');
+      assert.equal(text((await t(new Uint8Array(5), {})).body), '1.1');
+      assert.deepEqual(s.ids, [0, 0, 1, 1]);
+      // A fresh socket is dropped unanswered: no retry, the caller sees the error.
+      const u = nodeHttpTransport(s.url.replace('127.0.0.1', 'localhost'));
+      const dead = await rawServer((_n, _id, socket) => (socket.destroy(), undefined));
+      await assert.rejects(nodeHttpTransport(dead.url)(new Uint8Array(1), {}), /socket hang up|ECONNRESET/);
+      assert.deepEqual(dead.ids, [0]);
+      await dead.close();
+      // Socket 2 is closed by the server 20 ms after answering: the next request goes to a new socket, without an error.
+      assert.equal(text((await u(new Uint8Array(1), {})).body), '2.0');
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(text((await u(new Uint8Array(1), {})).body), '3.0');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('honours Connection: close, HTTP/1.0, interim 1xx and 204 from the server', async () => {
+    const script = [
+      'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n' + ok('a'),
+      'HTTP/1.1 204 No Content\r\nX-A: 1\r\n\r\n',
+      ok('b', 'Connection: close\r\n'),
+      'HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\nc',
+      'HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 1\r\n\r\nd',
+      ok('e'),
+    ];
+    let i = 0;
+    const s = await rawServer((_n, _id, socket) => {
+      const out = script[i++]!;
+      if (/Connection: close|^HTTP\/1\.0 200 OK\r\nContent/.test(out)) setImmediate(() => socket.end());
+      return out;
+    });
+    try {
+      const t = nodeHttpTransport(s.url);
+      const got: string[] = [];
+      for (let k = 0; k < script.length; k++) {
+        const r = await t(new Uint8Array(0), {});
+        got.push(`${r.status}:${text(r.body)}`);
+      }
+      assert.deepEqual(got, ['200:a', '204:', '200:b', '200:c', '200:d', '200:e']);
+      assert.deepEqual(s.ids, [0, 0, 0, 1, 2, 2]);
+      // Read to EOF when there is no framing.
+      const eof = await rawServer((_n, _id, socket) => (socket.end('HTTP/1.1 200 OK\r\n\r\nto the end'), undefined));
+      assert.equal(text((await nodeHttpTransport(eof.url)(new Uint8Array(0), {})).body), 'to the end');
+      await eof.close();
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('rejects malformed responses with an Error, and a response split into single bytes parses', async () => {
+    const responses = [
+      'HTTP/1.1 20 OK\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nxyz\r\n',
+      `HTTP/1.1 200 OK\r\nX: ${'a'.repeat(70_000)}\r\n\r\n`,
+      'HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab',
+    ];
+    let i = 0;
+    const s = await rawServer(() => responses[i++]);
+    try {
+      for (const _ of responses) await assert.rejects(nodeHttpTransport(s.url)(new Uint8Array(0), {}), /malformed HTTP response/);
+    } finally {
+      await s.close();
+    }
+    const raw = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-A: 1\r\n\r\n3;e=1\r\nabc\r\n2\r\nde\r\n0\r\nT: 1\r\n\r\n';
+    const slow = await rawServer((_n, _id, socket) => {
+      let k = 0;
+      const drip = (): void => {
+        if (k < raw.length) socket.write(raw[k++]!, () => setTimeout(drip, 0));
+      };
+      drip();
+      return undefined;
+    });
+    try {
+      const t = nodeHttpTransport(slow.url);
+      for (let k = 0; k < 2; k++) {
+        const r = await t(new Uint8Array(0), {});
+        assert.equal(text(r.body), 'abcde');
+        assert.equal(r.headers['x-a'], '1');
+      }
+      assert.deepEqual(slow.ids, [0, 0]);
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
+describe('nodeHttpTransport over https', () => {
+  let dir: string;
+  let server: ReturnType<typeof createHttpsServer>;
+  let port: number;
+  let ca: string;
+  const seen: { sni: string | false; alpn: string | false }[] = [];
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'wssc-https-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-days', '1', '-keyout', 'k.pem', '-out', 'c.pem'], { cwd: dir, stdio: 'ignore' });
+    ca = readFileSync(join(dir, 'c.pem'), 'latin1');
+    server = createHttpsServer({ key: readFileSync(join(dir, 'k.pem')), cert: ca, ALPNProtocols: ['http/1.1'] }, (req, res) => {
+      const tls = req.socket as unknown as { servername: string | false; alpnProtocol: string | false };
+      seen.push({ sni: tls.servername, alpn: tls.alpnProtocol });
+      req.resume();
+      req.on('end', () => res.end('secure'));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    port = (server.address() as AddressInfo).port;
+  });
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+    return new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r())));
+  });
+
+  it('verifies the certificate against the given CA, with SNI for names only and ALPN http/1.1', async () => {
+    seen.length = 0;
+    const byName = nodeHttpTransport(`https://localhost:${port}/`, { ca });
+    assert.equal(text((await byName(new Uint8Array(1), {})).body), 'secure');
+    assert.equal(text((await byName(new Uint8Array(1), {})).body), 'secure');
+    const byIp = nodeHttpTransport(`https://127.0.0.1:${port}/`, { ca: [ca] });
+    assert.equal(text((await byIp(new Uint8Array(1), {})).body), 'secure');
+    assert.deepEqual(seen.map((s) => s.sni), ['localhost', 'localhost', false]);
+    assert.deepEqual(seen.map((s) => s.alpn), ['http/1.1', 'http/1.1', 'http/1.1']);
+    // Node's default store does not know the test CA.
+    await assert.rejects(nodeHttpTransport(`https://localhost:${port}/`)(new Uint8Array(1), {}), /self-signed|self signed/);
+  });
+
+  it('goes through node:https with a caller\'s agent, and refuses a CA next to an agent', async () => {
+    const agent = new Agent({ ca, keepAlive: true });
+    try {
+      const t = nodeHttpTransport(`https://localhost:${port}/`, { agent });
+      assert.equal(text((await t(new Uint8Array(1), {})).body), 'secure');
+      assert.throws(() => nodeHttpTransport(`https://localhost:${port}/`, { agent, ca }), TypeError);
+    } finally {
+      agent.destroy();
+    }
   });
 });

@@ -402,7 +402,11 @@ export interface Http1Options {
 
 /**
  * POSTs to `target` over HTTP/1.1 keep-alive connections made with node:net (http:) or node:tls (https:).
- * PERF: replaces node:http's ClientRequest/IncomingMessage/Agent (filled in by the caller's measurements).
+ * PERF: in place of node:http's ClientRequest / IncomingMessage / Agent. A 6 KB POST against a trivial node:http server,
+ * 16 in flight, interleaved A/B medians (/tmp/hlp/tbench.mjs): client CPU 74 → 38 µs per request at ~2,250 req/s, and
+ * 50 → 17 µs batched (13,400 → 28,500 req/s). `wssc serve` loopback echo (2 KiB, 16 in flight, A B A B, medians of
+ * seconds 10-15 on a shared 2-core machine): client CPU 748 → 554 µs per request (686 → 1,245 req/s); in the quietest
+ * pair 679 → 511 µs, 1,290 → 1,670 req/s.
  */
 export function http1Transport(target: URL, modules: NetModules, options: Http1Options = {}): Transport {
   const https = target.protocol === 'https:';

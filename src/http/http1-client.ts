@@ -40,6 +40,11 @@ function malformed(what: string): Error {
   return new Error(`malformed HTTP response: ${what}`);
 }
 
+/** SECURITY: a body past the cap is refused as it arrives (the socket closed), never buffered whole. */
+function tooLarge(max: number): Error {
+  return Object.assign(new Error(`the response body is larger than ${max} bytes`), { code: 'RESPONSE_TOO_LARGE' });
+}
+
 /** One socket and the parse state of the response being read on it. */
 class Connection {
   req: Pending | undefined;
@@ -179,6 +184,7 @@ class Connection {
           if (n > 0) {
             this.chunks.push(buf.subarray(at, at + n));
             this.size += n;
+            if (this.size > this.pool.maxBytes) throw tooLarge(this.pool.maxBytes);
             if (owned) {
               // A slice of acc was handed out: acc must not be written again.
               this.acc = undefined;
@@ -213,6 +219,7 @@ class Connection {
             const m = CHUNK_LINE.exec(buf.toString('latin1', at, eol));
             if (m === null) throw malformed('invalid chunk size line');
             this.remaining = parseInt(m[1]!, 16);
+            if (this.size + this.remaining > this.pool.maxBytes) throw tooLarge(this.pool.maxBytes);
             this.state = this.remaining === 0 ? TRAILERS : CHUNK_DATA;
             this.trailerBytes = 0;
             at = eol + 2;
@@ -232,6 +239,7 @@ class Connection {
             this.chunks.push(buf.subarray(at));
             this.size += buf.length - at;
             if (owned) this.acc = undefined;
+            if (this.size > this.pool.maxBytes) throw tooLarge(this.pool.maxBytes);
           }
           return;
         }
@@ -309,6 +317,7 @@ class Connection {
       if (!DIGITS.test(first) || values.some((v) => v.trim() !== first)) throw malformed('invalid Content-Length');
       this.state = LENGTH;
       this.remaining = Number(first);
+      if (this.remaining > this.pool.maxBytes) throw tooLarge(this.pool.maxBytes);
     } else {
       this.state = EOF;
       keepAlive = false;
@@ -354,7 +363,11 @@ class Pool {
   readonly idle: Connection[] = [];
   timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(readonly connect: () => Socket) {}
+  constructor(
+    readonly connect: () => Socket,
+    /** Largest response body accepted. */
+    readonly maxBytes: number,
+  ) {}
 
   fresh(): Connection {
     return new Connection(this.connect(), this);
@@ -398,6 +411,8 @@ class Pool {
 export interface Http1Options {
   /** Trusted CA certificates (PEM) for https, in place of node's default store. */
   ca?: string | Uint8Array | readonly (string | Uint8Array)[];
+  /** Largest response body accepted (default unlimited); a longer one rejects with an Error of code `RESPONSE_TOO_LARGE`. */
+  maxResponseBytes?: number;
 }
 
 /**
@@ -427,7 +442,7 @@ export function http1Transport(target: URL, modules: NetModules, options: Http1O
     if (options.ca !== undefined) opts.ca = options.ca;
     connect = () => tls.connect(opts);
   } else connect = () => net.connect({ host, port });
-  const pool = new Pool(connect);
+  const pool = new Pool(connect, options.maxResponseBytes ?? Infinity);
   return (body, headers) => new Promise<TransportResponse>((resolve, reject) => {
     let head = `POST ${path} HTTP/1.1\r\n`;
     let hasHost = false;

@@ -2,7 +2,7 @@
 // at run time: no static `node:` import, so browser bundles keep only the fetch transport).
 import type { Transport, TransportResponse } from '../wssc/session-transport.js';
 import { fetchTransport } from './fetch-transport.js';
-import { http1Transport, type NetModules } from './http1-client.js';
+import { http1Transport, type Http1Options, type NetModules } from './http1-client.js';
 
 interface NodeResponse {
   statusCode?: number;
@@ -14,6 +14,7 @@ interface NodeResponse {
 interface NodeRequest {
   on(event: 'error', fn: (err: Error) => void): unknown;
   end(body: Uint8Array): unknown;
+  destroy(): unknown;
 }
 interface NodeRequestOptions {
   protocol: string;
@@ -38,6 +39,11 @@ export interface NodeHttpTransportOptions {
   agent?: unknown;
   /** https without an agent: the trusted CA certificates (PEM), in place of node's default store. Not allowed with `agent`. */
   ca?: string | Uint8Array | readonly (string | Uint8Array)[];
+  /**
+   * Largest response body accepted (default unlimited). SECURITY: a longer one is refused as it arrives (the connection
+   * closed, nothing more buffered) with an Error of code `RESPONSE_TOO_LARGE`; the session client sets its maxMessageBytes.
+   */
+  maxResponseBytes?: number;
 }
 
 function builtin<T = NodeHttp>(id: string): T | undefined {
@@ -73,7 +79,10 @@ export function nodeHttpTransport(url: string, options: NodeHttpTransportOptions
     const net = builtin<NetModules['net']>('node:net');
     const tls = target.protocol === 'https:' ? builtin<NetModules['tls']>('node:tls') : undefined;
     if (net === undefined || (target.protocol === 'https:' && tls === undefined)) throw new TypeError(`no node:net transport for ${target.protocol} here`);
-    return http1Transport(target, { net, tls }, options.ca === undefined ? {} : { ca: options.ca });
+    const http1: Http1Options = {};
+    if (options.ca !== undefined) http1.ca = options.ca;
+    if (options.maxResponseBytes !== undefined) http1.maxResponseBytes = options.maxResponseBytes;
+    return http1Transport(target, { net, tls }, http1);
   }
   if (options.ca !== undefined) throw new TypeError('nodeHttpTransport: give the CA to the agent, not next to it');
   const mod = target.protocol === 'https:' ? builtin('node:https') : target.protocol === 'http:' ? builtin('node:http') : undefined;
@@ -87,6 +96,7 @@ export function nodeHttpTransport(url: string, options: NodeHttpTransportOptions
     ? undefined
     : `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(`${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`)))}`;
   const agent = options.agent;
+  const maxBytes = options.maxResponseBytes ?? Infinity;
   return (body, headers) => new Promise<TransportResponse>((resolve, reject) => {
     const list: string[] = [];
     let host = false;
@@ -109,6 +119,10 @@ export function nodeHttpTransport(url: string, options: NodeHttpTransportOptions
       res.on('data', (chunk) => {
         chunks.push(chunk);
         size += chunk.length;
+        if (size > maxBytes) {
+          req.destroy();
+          reject(Object.assign(new Error(`the response body is larger than ${maxBytes} bytes`), { code: 'RESPONSE_TOO_LARGE' }));
+        }
       });
       res.on('error', reject);
       res.on('end', () => {
@@ -140,7 +154,7 @@ export function nodeHttpTransport(url: string, options: NodeHttpTransportOptions
 }
 
 /** node:net (node:tls) where it exists and the URL is http: or https:, else fetch (browsers, workers, edge runtimes). */
-export function defaultTransport(url: string): Transport {
+export function defaultTransport(url: string, options: { maxResponseBytes?: number } = {}): Transport {
   let protocol: string;
   try {
     protocol = new URL(url).protocol;
@@ -148,7 +162,7 @@ export function defaultTransport(url: string): Transport {
     return fetchTransport(url); // fails at request time, as it always did
   }
   if ((protocol === 'http:' || protocol === 'https:') && builtin('node:net') !== undefined && (protocol === 'http:' || builtin('node:tls') !== undefined)) {
-    return nodeHttpTransport(url);
+    return nodeHttpTransport(url, options);
   }
   return fetchTransport(url);
 }

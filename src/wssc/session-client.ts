@@ -97,7 +97,8 @@ export class SecureSessionClient {
     this.#provider = options.provider ?? auto;
     const urls = options.url === undefined ? [] : Array.isArray(options.url) ? options.url : [options.url];
     const given = options.transport === undefined ? [] : Array.isArray(options.transport) ? options.transport : [options.transport];
-    this.#transports = given.length > 0 ? given : urls.map((u) => defaultTransport(u));
+    // SECURITY: a reply over the size cap is refused while it arrives, not after it was buffered whole.
+    this.#transports = given.length > 0 ? given : urls.map((u) => defaultTransport(u, { maxResponseBytes: this.settings.maxMessageBytes }));
     if (this.#transports.length === 0) throw new RangeError('give a url or a transport');
     this.#to = options.to ?? urls[0] ?? IN_PROCESS_TO;
     this.#replies = new MemoryReplayCache({ maxEntries: this.settings.replayCacheSize, now: () => this.#now() });
@@ -165,6 +166,7 @@ export class SecureSessionClient {
     try {
       res = await transport(bytes, soapHttpHeaders(this.#soap, action));
     } catch (err) {
+      if ((err as { code?: unknown }).code === 'RESPONSE_TOO_LARGE') throw new SessionError('HTTP_STATUS', 'the reply is over the size cap', { cause: err });
       throw new SessionError('TRANSPORT', `the request failed: ${(err as Error).message}`, { cause: err, retry: true });
     }
     if (res.body.length > this.settings.maxMessageBytes) throw new SessionError('HTTP_STATUS', 'the reply is over the size cap');

@@ -312,3 +312,57 @@ describe('nodeHttpTransport over https', () => {
     }
   });
 });
+
+describe('nodeHttpTransport response size cap', () => {
+  // A server that sends one 1 MiB body per request, framed as asked, slowly enough that a cap must cut it short.
+  let server: Server;
+  let port: number;
+  let bytesWritten = 0;
+  before(async () => {
+    server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const framing = req.headers['x-framing'];
+        const piece = Buffer.alloc(64 * 1024, 0x61);
+        if (framing === 'length') res.writeHead(200, { 'content-length': String(16 * piece.length) });
+        else if (framing === 'close') res.writeHead(200, { connection: 'close' });
+        else res.writeHead(200, {}); // chunked
+        let n = 0;
+        const more = (): void => {
+          if (res.destroyed) return;
+          if (n++ === 16) return void res.end();
+          bytesWritten += piece.length;
+          res.write(piece);
+          setTimeout(more, 5);
+        };
+        more();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    port = (server.address() as AddressInfo).port;
+  });
+  after(() => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))));
+
+  const tooLarge = (err: unknown): boolean => (err as { code?: string }).code === 'RESPONSE_TOO_LARGE';
+
+  for (const framing of ['length', 'chunked', 'close']) {
+    it(`refuses a ${framing}-framed body over maxResponseBytes as it arrives`, async () => {
+      bytesWritten = 0;
+      const t = nodeHttpTransport(`http://127.0.0.1:${port}/`, { maxResponseBytes: 100_000 });
+      await assert.rejects(t(new Uint8Array(0), { 'x-framing': framing }), tooLarge);
+      // Content-Length is refused from the head; the others after the cap, long before the 1 MiB is sent.
+      assert.ok(bytesWritten < 512 * 1024, `${bytesWritten} bytes were sent`);
+      // Under the cap, the same responses are read whole.
+      const r = await nodeHttpTransport(`http://127.0.0.1:${port}/`, { maxResponseBytes: 1 << 20 })(new Uint8Array(0), { 'x-framing': framing });
+      assert.equal(r.body.length, 1 << 20);
+    });
+  }
+
+  it('refuses it through a caller\'s agent (node:http) too', async () => {
+    const { Agent: HttpAgent } = await import('node:http');
+    const agent = new HttpAgent({ keepAlive: false });
+    const t = nodeHttpTransport(`http://127.0.0.1:${port}/`, { agent, maxResponseBytes: 100_000 });
+    await assert.rejects(t(new Uint8Array(0), { 'x-framing': 'chunked' }), tooLarge);
+    agent.destroy();
+  });
+});

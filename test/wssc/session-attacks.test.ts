@@ -1,14 +1,15 @@
 // Attacks on a secure-session service, one test each (protocol.md §4.3-§4.5): replay, stale replay, cross-session keys, hostile DKTs, unknown tokens, floods, idle sessions.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { describe, it } from 'node:test';
 import { SessionError, WsscError } from '../../src/errors.js';
 import { protectMessage } from '../../src/wssc/protect.js';
-import type { SecureSessionClient } from '../../src/wssc/session-client.js';
+import { SecureSessionClient } from '../../src/wssc/session-client.js';
 import { buildEnvelope, newMessageId, readFault } from '../../src/wssc/session-envelope.js';
 import type { SecureSessionService } from '../../src/wssc/session-service.js';
 import type { MemoryTokenStore } from '../../src/wssc/token-store.js';
 import { WSSC_FEB2005 } from '../../src/wssc/versions.js';
-import { ECHO, TestClock, establish, newService, text, utf8 } from './session-helpers.js';
+import { ECHO, TestClock, establish, newService, testPki, text, utf8 } from './session-helpers.js';
 
 const MIN = 60_000;
 const H12 = { 'content-type': 'application/soap+xml; charset=utf-8' };
@@ -154,5 +155,42 @@ describe('secure session attacks', () => {
     assert.equal((await small.handle(new Uint8Array(101), H12)).status, 413);
     assert.equal((await service.handle(utf8('<x/>'), { 'content-type': 'application/json' })).status, 415);
     assert.equal(await faultOf(service, utf8('not xml')), 'InvalidSecurity');
+  });
+});
+
+describe('a reply over the size cap', () => {
+  it('is refused while it arrives over HTTP (HTTP_STATUS), not buffered whole', async () => {
+    let sent = 0;
+    // A hostile endpoint: a 4 MiB answer to the RST, written in 64 KiB pieces.
+    const server = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/soap+xml; charset=utf-8' });
+      const piece = Buffer.alloc(64 * 1024, 0x20);
+      const more = (): void => {
+        if (res.destroyed) return;
+        if (sent >= 4 << 20) return void res.end();
+        sent += piece.length;
+        res.write(piece);
+        setTimeout(more, 2);
+      };
+      more();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const { port } = server.address() as { port: number };
+      const p = testPki();
+      await assert.rejects(
+        SecureSessionClient.establish({
+          url: `http://127.0.0.1:${port}/`,
+          bootstrap: { mode: 'mutual-certificate', client: p.client, serviceCertificate: p.service.certificate },
+          settings: { maxMessageBytes: 256 * 1024 },
+        }),
+        (err: unknown) => err instanceof SessionError && err.code === 'HTTP_STATUS',
+      );
+      assert.ok(sent < 1 << 20, `${sent} bytes were sent`);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });

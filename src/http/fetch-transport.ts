@@ -16,7 +16,7 @@ export function fetchTransport(url: string, options: FetchTransportOptions = {})
   return async (body, headers) => {
     const extra = options.init?.headers === undefined ? {} : Object.fromEntries(new Headers(options.init.headers).entries());
     const res = await doFetch(url, { ...options.init, method: 'POST', body: body as BodyInit, headers: { ...extra, ...headers } });
-    const out: Record<string, string> = {};
+    const out = Object.create(null) as Record<string, string>; // a header may be named constructor or __proto__
     res.headers.forEach((value, name) => {
       out[name] = value;
     });

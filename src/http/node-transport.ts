@@ -53,7 +53,7 @@ function builtin<T = NodeHttp>(id: string): T | undefined {
 
 /** node's IncomingMessage headers as one string per name (repeated headers joined with `, `). */
 function joinedHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
-  const h: Record<string, string> = {};
+  const h = Object.create(null) as Record<string, string>; // a header may be named constructor or __proto__
   for (const name of Object.keys(raw)) {
     const v = raw[name];
     if (v !== undefined) h[name] = Array.isArray(v) ? v.join(', ') : v;

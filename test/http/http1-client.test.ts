@@ -299,7 +299,7 @@ describe('http1Transport response parsing', () => {
         const bodyStr = Buffer.from(g.body).toString('latin1');
         let raw = g.interim.map((i) => `HTTP/1.1 ${i}\r\n\r\n`).join('');
         raw += `HTTP/1.1 ${g.status} Whatever\r\n`;
-        const expected: Record<string, string> = {};
+        const expected = Object.create(null) as Record<string, string>; // as the transport: a header may be named constructor or __proto__
         for (const [k, v] of g.headers) {
           raw += `${k}: ${v}\r\n`;
           const l = k.toLowerCase();

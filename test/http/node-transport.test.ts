@@ -366,3 +366,24 @@ describe('nodeHttpTransport response size cap', () => {
     agent.destroy();
   });
 });
+
+describe('nodeHttpTransport response headers', () => {
+  it('keeps headers named like Object.prototype members (constructor, __proto__) as plain values', async () => {
+    const server = createNetServer((socket: Socket) => {
+      socket.once('data', () => {
+        socket.end('HTTP/1.1 200 OK\r\nConstructor: a\r\n__proto__: b\r\nconstructor: c\r\ntoString: d\r\nContent-Length: 0\r\n\r\n');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const r = await nodeHttpTransport(`http://127.0.0.1:${port}/`)(new Uint8Array(0), {});
+      assert.equal(r.headers['constructor'], 'a, c');
+      assert.equal(r.headers['__proto__'], 'b');
+      assert.equal(r.headers['tostring'], 'd');
+      assert.equal(Object.getPrototypeOf(r.headers), null);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});

@@ -6,20 +6,10 @@ import { test } from 'node:test';
 import { canonicalize, digestReferences, type CanonicalizeOptions } from '../../src/c14n/index.js';
 import { nodeProvider } from '../../src/crypto/index.js';
 import { randomDocument, Rng } from './random-document.js';
+import { splitAt } from '../helpers/split.js';
 
 const enc = new TextEncoder();
 
-/** Splits `bytes` at the given sorted positions. */
-function split(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  let at = 0;
-  for (const c of cuts) {
-    out.push(bytes.subarray(at, c));
-    at = c;
-  }
-  out.push(bytes.subarray(at));
-  return out;
-}
 
 function same(a: Uint8Array, b: Uint8Array, what: string): void {
   if (Buffer.compare(Buffer.from(a), Buffer.from(b)) !== 0) {
@@ -39,16 +29,16 @@ const OPTION_SETS: CanonicalizeOptions[] = [{ withComments: true }, { method: 'i
 test('every single split point of a hand-made document gives the one-shot output (three c14n variants)', () => {
   for (const options of OPTION_SETS) {
     const whole = canonicalize(HANDMADE, options);
-    for (let i = 0; i <= HANDMADE.length; i++) same(canonicalize(split(HANDMADE, [i]), options), whole, `split at ${i}`);
+    for (let i = 0; i <= HANDMADE.length; i++) same(canonicalize(splitAt(HANDMADE, [i]), options), whole, `split at ${i}`);
   }
 });
 
 test('byte-by-byte input and every pair of split points within the first 60 bytes', () => {
   const options = { withComments: true };
   const whole = canonicalize(HANDMADE, options);
-  same(canonicalize(split(HANDMADE, Array.from({ length: HANDMADE.length - 1 }, (_, i) => i + 1)), options), whole, 'byte by byte');
+  same(canonicalize(splitAt(HANDMADE, Array.from({ length: HANDMADE.length - 1 }, (_, i) => i + 1)), options), whole, 'byte by byte');
   for (let i = 0; i < 60; i++) {
-    for (let j = i; j < 60; j++) same(canonicalize(split(HANDMADE, [i, j]), options), whole, `split at ${i}, ${j}`);
+    for (let j = i; j < 60; j++) same(canonicalize(splitAt(HANDMADE, [i, j]), options), whole, `split at ${i}, ${j}`);
   }
 });
 
@@ -67,8 +57,8 @@ test('every split point of 60 small random documents (exclusive with comments, a
     };
     const wholeSub = canonicalize(bytes, select());
     for (let i = 0; i <= bytes.length; i++) {
-      same(canonicalize(split(bytes, [i]), { withComments: true }), wholeDoc, `document ${d}, split at ${i}`);
-      same(canonicalize(split(bytes, [i]), select()), wholeSub, `document ${d} element ${k}, split at ${i}`);
+      same(canonicalize(splitAt(bytes, [i]), { withComments: true }), wholeDoc, `document ${d}, split at ${i}`);
+      same(canonicalize(splitAt(bytes, [i]), select()), wholeSub, `document ${d} element ${k}, split at ${i}`);
     }
     checked++;
   }
@@ -84,7 +74,7 @@ test('random chunkings of the 111 KB Santuario SOAP message give the same Body c
     const cuts = new Set<number>();
     const n = round < 20 ? 1 + rng.int(20) : 200 + rng.int(2000);
     for (let i = 0; i < n; i++) cuts.add(1 + rng.int(bytes.length - 1));
-    const chunks = split(bytes, [...cuts].sort((a, b) => a - b));
+    const chunks = splitAt(bytes, [...cuts].sort((a, b) => a - b));
     same(canonicalize(chunks, options), whole, `round ${round} (${chunks.length} chunks)`);
   }
 });
@@ -114,7 +104,7 @@ test('digestReferences reports the same digests and byte ranges under random chu
   for (let round = 0; round < 30; round++) {
     const cuts = new Set<number>();
     for (let i = 1 + rng.int(300); i > 0; i--) cuts.add(1 + rng.int(bytes.length - 1));
-    const results = digestReferences(split(bytes, [...cuts].sort((a, b) => a - b)), refs, { provider });
+    const results = digestReferences(splitAt(bytes, [...cuts].sort((a, b) => a - b)), refs, { provider });
     assert.deepEqual(results, whole, `round ${round}`);
   }
 });

@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { http1Transport, type NetModules } from '../../src/http/http1-client.js';
 import type { TransportResponse } from '../../src/wssc/session-transport.js';
+import { splitAt } from '../helpers/split.js';
 
 /** A socket that records what is written and replays scripted responses in the given pieces. */
 class FakeSocket extends EventEmitter {
@@ -67,18 +68,8 @@ const post = (modules: NetModules, url = 'http://h.example/p'): ((body?: string)
 
 const text = (r: TransportResponse): string => Buffer.from(r.body).toString('latin1');
 
-/** Splits s at the given offsets. */
-function cut(s: string, at: number[]): string[] {
-  const points = [...new Set(at.filter((i) => i > 0 && i < s.length))].sort((a, b) => a - b);
-  const out: string[] = [];
-  let from = 0;
-  for (const p of points) {
-    out.push(s.slice(from, p));
-    from = p;
-  }
-  out.push(s.slice(from));
-  return out;
-}
+/** `s` cut at the given offsets (out-of-range and repeated ones ignored). */
+const cut = (s: string, at: number[]): string[] => splitAt(s, [...new Set(at.filter((i) => i > 0 && i < s.length))].sort((a, b) => a - b));
 
 interface Case {
   name: string;

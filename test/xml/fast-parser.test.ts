@@ -10,6 +10,7 @@ import { FastXmlParser } from '../../src/xml/fast-parser.js';
 import type { XmlLimits } from '../../src/xml/limits.js';
 import { SaxesXmlParser as XmlParser } from '../../src/xml/parser.js';
 import { randomDocument, Rng } from '../c14n/random-document.js';
+import { splitAt } from '../helpers/split.js';
 
 const enc = new TextEncoder();
 
@@ -76,17 +77,6 @@ function record(Parser: ParserClass, chunks: readonly Uint8Array[], limits?: Par
   return { events, error: '' };
 }
 
-/** Splits `bytes` at the given sorted positions. */
-function split(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  let at = 0;
-  for (const c of cuts) {
-    out.push(bytes.subarray(at, c));
-    at = c;
-  }
-  out.push(bytes.subarray(at));
-  return out;
-}
 
 function randomCuts(rng: Rng, length: number, n: number): number[] {
   const cuts = new Set<number>();
@@ -128,7 +118,7 @@ test('every file of the shared vectors and oracles: one chunk and random chunkin
   for (const file of files) {
     const bytes = new Uint8Array(readFileSync(file));
     if (same([bytes], file) !== '') refused++;
-    for (let round = 0; round < 3; round++) same(split(bytes, randomCuts(rng, bytes.length, 1 + rng.int(40))), `${file} round ${round}`);
+    for (let round = 0; round < 3; round++) same(splitAt(bytes, randomCuts(rng, bytes.length, 1 + rng.int(40))), `${file} round ${round}`);
   }
   console.log(`${files.length} files, ${refused} refused by both`);
 });
@@ -147,10 +137,10 @@ test('2,000 random documents: one chunk, a random chunking, and small limits', (
   for (let d = 0; d < 2000; d++) {
     const bytes = enc.encode(randomDocument(rng).xml);
     assert.equal(same([bytes], `document ${d}`), '', `document ${d} must be accepted`);
-    same(split(bytes, randomCuts(rng, bytes.length, 1 + rng.int(12))), `document ${d} chunked`);
+    same(splitAt(bytes, randomCuts(rng, bytes.length, 1 + rng.int(12))), `document ${d} chunked`);
     const limits = small[d % small.length]!;
     const cuts = rng.chance(0.5) ? [] : randomCuts(rng, bytes.length, 1 + rng.int(12));
-    if (same(split(bytes, cuts), `document ${d} with ${JSON.stringify(limits)}`, limits) !== '') limited++;
+    if (same(splitAt(bytes, cuts), `document ${d} with ${JSON.stringify(limits)}`, limits) !== '') limited++;
   }
   console.log(`2000 documents; ${limited} of the small-limit runs refused by both`);
 });
@@ -225,8 +215,8 @@ test('the refusal cases of refusals.test.ts and more: one chunk, byte by byte, e
   for (const { input, limits } of refusalCases()) {
     const what = JSON.stringify(Buffer.from(input).toString('latin1').slice(0, 80));
     same([input], what, limits);
-    if (input.length <= 3000) same(split(input, Array.from({ length: Math.max(0, input.length - 1) }, (_, i) => i + 1)), `${what} byte by byte`, limits);
-    if (input.length <= 300) for (let i = 0; i <= input.length; i++) same(split(input, [i]), `${what} split at ${i}`, limits);
+    if (input.length <= 3000) same(splitAt(input, Array.from({ length: Math.max(0, input.length - 1) }, (_, i) => i + 1)), `${what} byte by byte`, limits);
+    if (input.length <= 300) for (let i = 0; i <= input.length; i++) same(splitAt(input, [i]), `${what} split at ${i}`, limits);
     n++;
   }
   console.log(`${n} refusal cases`);
@@ -266,8 +256,8 @@ function mutants(seed: number, count: number): void {
     const outcome = same([bytes], what);
     const code = outcome.split('@')[0] || 'accepted';
     outcomes.set(code, (outcomes.get(code) ?? 0) + 1);
-    same(split(bytes, randomCuts(rng, bytes.length, 1 + rng.int(6))), `${what} chunked`);
-    if (bytes.length < 400 && rng.chance(0.2)) for (let i = 0; i <= bytes.length; i++) same(split(bytes, [i]), `${what} split at ${i}`);
+    same(splitAt(bytes, randomCuts(rng, bytes.length, 1 + rng.int(6))), `${what} chunked`);
+    if (bytes.length < 400 && rng.chance(0.2)) for (let i = 0; i <= bytes.length; i++) same(splitAt(bytes, [i]), `${what} split at ${i}`);
   }
   console.log(`seed ${seed}: ${count} mutants: ${[...outcomes].map(([k, v]) => `${k} ${v}`).join(', ')}`);
 }
@@ -288,8 +278,8 @@ test('every split point of small random documents, and random multi-splits of la
     const bytes = enc.encode(randomDocument(rng).xml);
     if (bytes.length > 700) continue;
     docs++;
-    for (let i = 0; i <= bytes.length; i++, splits++) same(split(bytes, [i]), `document ${d} split at ${i}`);
-    same(split(bytes, Array.from({ length: bytes.length - 1 }, (_, i) => i + 1)), `document ${d} byte by byte`);
+    for (let i = 0; i <= bytes.length; i++, splits++) same(splitAt(bytes, [i]), `document ${d} split at ${i}`);
+    same(splitAt(bytes, Array.from({ length: bytes.length - 1 }, (_, i) => i + 1)), `document ${d} byte by byte`);
   }
   assert.ok(docs >= 40);
   const large = [
@@ -299,7 +289,7 @@ test('every split point of small random documents, and random multi-splits of la
   ];
   for (const [k, bytes] of large.entries()) {
     same([bytes], `large ${k}`);
-    for (let round = 0; round < 8; round++) same(split(bytes, randomCuts(rng, bytes.length, round < 4 ? 1 + rng.int(20) : 200 + rng.int(2000))), `large ${k} round ${round}`);
+    for (let round = 0; round < 8; round++) same(splitAt(bytes, randomCuts(rng, bytes.length, round < 4 ? 1 + rng.int(20) : 200 + rng.int(2000))), `large ${k} round ${round}`);
   }
   console.log(`${docs} small documents at every split point (${splits} parses), ${large.length} large ones in random chunks`);
 });
@@ -318,7 +308,7 @@ test('XmlParser 64 Ki-unit slices: limits checked mid-write, astral characters a
     const doc = enc.encode(`<a>${body}${tail}${'y'.repeat(rng.int(30))}</a>`);
     for (const limits of [undefined, { maxTextLength: 65540 }, { maxNameLength: 4 }, { maxTextLength: 70000 }]) {
       same([doc], `slice test ${k} ${JSON.stringify(limits)}`, limits);
-      same(split(doc, [rng.int(doc.length)]), `slice test ${k} split ${JSON.stringify(limits)}`, limits);
+      same(splitAt(doc, [rng.int(doc.length)]), `slice test ${k} split ${JSON.stringify(limits)}`, limits);
     }
   }
 });
@@ -352,7 +342,7 @@ test('word loops and byte-keyed caches: text, values and names of every length n
       backing.set(bytes, shift);
       const chunk = backing.subarray(shift, shift + bytes.length);
       same([chunk], `alignment doc ${k} shift ${shift}`);
-      same(split(chunk, randomCuts(rng, chunk.length, 1 + rng.int(4))), `alignment doc ${k} shift ${shift} split`);
+      same(splitAt(chunk, randomCuts(rng, chunk.length, 1 + rng.int(4))), `alignment doc ${k} shift ${shift} split`);
       parses += 2;
     }
   }

@@ -36,7 +36,7 @@ function clientOptions(pki: Pki, mode: 'mutual-certificate' | 'anonymous-for-cer
 }
 
 /** Starts `bin/wssc serve` on a free port with the PKI written to a temp dir; resolves with its URL and a stop(). */
-async function startServe(pki: Pki): Promise<{ url: string; stop: () => Promise<void> }> {
+async function startServe(pki: Pki): Promise<{ url: string; cpuMicros: () => number | undefined; stop: () => Promise<void> }> {
   const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const dir = mkdtempSync(join(tmpdir(), 'wssc-bench-'));
@@ -45,6 +45,7 @@ async function startServe(pki: Pki): Promise<{ url: string; stop: () => Promise<
     '--client-ca-file', w('ca.pem', pki.ca.certificate)]);
   return {
     url: serve.url,
+    cpuMicros: serve.cpuMicros,
     stop: async () => {
       await serve.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -84,7 +85,7 @@ export async function sessionBenches(opts: SessionBenchOptions, pki: Pki = makeP
     try {
       const concurrency = opts.concurrency ?? 16;
       const c = await SecureSessionClient.establish({ url: server.url, bootstrap: clientOptions(pki, 'mutual-certificate') });
-      const lr = echoRow(`session/loopback-echo/2KiB/wssc-serve-c${concurrency}`, await echoLoad(c, { ...opts, concurrency }), concurrency);
+      const lr = echoRow(`session/loopback-echo/2KiB/wssc-serve-c${concurrency}`, await echoLoad(c, { ...opts, concurrency }, server.cpuMicros), concurrency);
       rows.push(lr);
       opts.onTask?.(lr);
       await c.cancel();

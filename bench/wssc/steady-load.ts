@@ -37,6 +37,9 @@ export interface SteadyLoadResult {
   /** Milliseconds of warm-up it took, and the warm-up's per-second rates (how the JIT came up to speed). */
   warmupMs: number;
   warmupRates: number[];
+  /** CPU per measured request, µs: this process (the client) and the services, when `serviceCpu` was given. */
+  clientCpuUs: number;
+  serviceCpuUs?: number;
 }
 
 /**
@@ -45,7 +48,7 @@ export interface SteadyLoadResult {
  * for ~10 s here (2 KiB echo: 363 req/s in the first second, ~650 in the third, ~1,300 from the tenth on); a fixed
  * 3 s warm-up reported that climb, not the service's steady state.
  */
-export async function steadyLoad(call: () => Promise<void>, options: SteadyLoadOptions): Promise<SteadyLoadResult> {
+export async function steadyLoad(call: () => Promise<void>, options: SteadyLoadOptions, serviceCpu?: () => number | undefined): Promise<SteadyLoadResult> {
   const run = async (ms: number, latencies?: number[]): Promise<number> => {
     let n = 0;
     const until = performance.now() + ms;
@@ -75,15 +78,24 @@ export async function steadyLoad(call: () => Promise<void>, options: SteadyLoadO
   }
   const warmupMs = performance.now() - began;
   const latencies: number[] = [];
+  // Where the CPU goes: with both processes on the two cores, the busier one sets the rate.
+  const service0 = serviceCpu?.();
+  const client0 = process.cpuUsage();
   const start = performance.now();
   const done = await run(options.measureMs, latencies);
-  return { rps: done / ((performance.now() - start) / 1000), latencies, done, warmupMs, warmupRates };
+  const rps = done / ((performance.now() - start) / 1000);
+  const client = process.cpuUsage(client0);
+  const service1 = serviceCpu?.();
+  const result: SteadyLoadResult = { rps, latencies, done, warmupMs, warmupRates, clientCpuUs: (client.user + client.system) / Math.max(1, done) };
+  if (service0 !== undefined && service1 !== undefined) result.serviceCpuUs = (service1 - service0) / Math.max(1, done);
+  return result;
 }
 
 /** steadyLoad of the echo through `client` with the benches' durations; `timeMs` / `loadMs` fix them (the harness test's tiny runs). */
 export function echoLoad(
   client: { call(action: string, body: string): Promise<{ readonly length: number }> },
   options: { concurrency: number; quick?: boolean; timeMs?: number; loadMs?: number },
+  serviceCpu?: () => number | undefined,
 ): Promise<SteadyLoadResult> {
   const fixed = options.timeMs ?? options.loadMs;
   return steadyLoad(async () => {
@@ -94,13 +106,14 @@ export function echoLoad(
     measureMs: options.loadMs ?? options.timeMs ?? (options.quick === true ? 2000 : 5000),
     minWarmupMs: fixed ?? (options.quick === true ? 4000 : 6000),
     maxWarmupMs: fixed ?? (options.quick === true ? 12_000 : 20_000),
-  });
+  }, serviceCpu);
 }
 
 /** The throughput row of an echo load: µs per request (1 / rate), the latency spread per request in flight. */
-export function echoRow(name: string, load: SteadyLoadResult, concurrency: number): Row {
+export function echoRow(name: string, load: SteadyLoadResult, concurrency: number, services = 1): Row {
   const lat = medianMad(load.latencies);
   const warmup = `${(load.warmupMs / 1000).toFixed(0)} s warm-up (${Math.round(load.warmupRates[0]!)} → ${Math.round(load.warmupRates.at(-1)!)} req/s)`;
   return usRow(name, 1e6 / load.rps, lat.mad / concurrency,
-    `${Math.round(load.rps).toLocaleString('en-US')} req/s, median latency ${(lat.median / 1000).toFixed(2)} ms, ${load.done} requests after ${warmup}`, 2048);
+    `${Math.round(load.rps).toLocaleString('en-US')} req/s, median latency ${(lat.median / 1000).toFixed(2)} ms, ${load.done} requests after ${warmup}; ` +
+      `CPU per request: client ${Math.round(load.clientCpuUs)} µs${load.serviceCpuUs === undefined ? '' : `, service${services > 1 ? 's' : ''} ${Math.round(load.serviceCpuUs)} µs`}`, 2048);
 }

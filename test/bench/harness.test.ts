@@ -78,6 +78,8 @@ describe('bench harness', () => {
     ]);
     for (const r of rows) assert.ok(r.value > 0 && Number.isFinite(r.value), r.name);
     assert.match(rows[3]!.extra, /req\/s/);
+    // Where the CPU goes: the client's and the service's time per request (the service's from /proc on Linux).
+    assert.match(rows[3]!.extra, /CPU per request: client [1-9]\d* µs, service [1-9]\d* µs$/);
   });
   it('the farm suite runs end to end (replay check in memory and on Redis, wssc serve --store redis:// with 1 and 3 processes)', { skip: NO_REDIS }, async () => {
     const rows = await redisBenches({ ...tiny, loadMs: 300, concurrency: 4 });
@@ -87,5 +89,6 @@ describe('bench harness', () => {
     ]);
     for (const r of rows) assert.ok(r.value > 0 && Number.isFinite(r.value), r.name);
     assert.match(rows[4]!.extra, /req\/s/);
+    assert.match(rows[4]!.extra, /CPU per request: client [1-9]\d* µs, services [1-9]\d* µs$/);
   });
 });

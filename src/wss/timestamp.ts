@@ -133,6 +133,12 @@ export function checkTimestamp(ts: Timestamp | null | undefined, options: Timest
   if (ts.created === undefined) throw new WsSecurityError('TIMESTAMP_INVALID', 'the Timestamp has no Created');
   const created = parseDateTime(ts.created);
   const expires = ts.expires === undefined ? undefined : parseDateTime(ts.expires);
+  checkTimestampTimes(created, expires, options);
+  return { created, expires };
+}
+
+/** checkTimestamp's freshness rules on Created and Expires already read (milliseconds since the epoch). */
+export function checkTimestampTimes(created: number, expires: number | undefined, options: TimestampCheck = {}): void {
   if (expires !== undefined && expires < created) throw new WsSecurityError('TIMESTAMP_INVALID', 'the Timestamp expires before it was created');
   const now = readClock(options.now);
   const skew = options.skewMs ?? DEFAULT_SKEW_MS;
@@ -141,5 +147,4 @@ export function checkTimestamp(ts: Timestamp | null | undefined, options: Timest
   if (options.maxAge !== undefined && created + options.maxAge + skew < now) {
     throw new WsSecurityError('TIMESTAMP_EXPIRED', 'the Timestamp is older than the accepted age');
   }
-  return { created, expires };
 }

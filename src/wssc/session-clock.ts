@@ -1,5 +1,6 @@
 // The clocks of a session client and service (protocol.md §4.3 Timestamps): the time they read, the strictly increasing Created times of the Timestamps they write, and the freshness of those they read.
 import { WsSecurityError } from '../errors.js';
+import { checkTimestampTimes } from '../wss/timestamp.js';
 
 /** Milliseconds now by `clock` when one is configured (tests, fixed-time replays), by Date.now() otherwise. */
 export function clockMs(clock: (() => Date) | undefined): number {
@@ -24,8 +25,8 @@ export function monotonicClock(now: () => number): () => Date {
 const LAST_4_DIGIT_YEAR_MS = 253_402_300_799_999;
 
 /**
- * checkTimestamp (WSS 1.1 §10 freshness: Created not beyond now + skew, Expires not before now - skew, Created not
- * older than maxAge + skew) on the instants unprotect already parsed, with the same WsSecurityError codes and messages.
+ * checkTimestamp (WSS 1.1 §10 freshness, checkTimestampTimes) on the instants unprotect already parsed, with the same
+ * WsSecurityError codes and messages.
  * PERF: the client and the service wrote these Dates out with toISOString for checkTimestamp to parse them again:
  * 2.3 → 0.01 µs per check (node 20, 1e6 checks of one Timestamp).
  */
@@ -37,9 +38,5 @@ export function checkTimestampInstants(ts: { created: Date; expires?: Date } | u
   if (!(created <= LAST_4_DIGIT_YEAR_MS) || (expires !== undefined && !(expires <= LAST_4_DIGIT_YEAR_MS))) {
     throw new WsSecurityError('TIMESTAMP_INVALID', 'not an xsd:dateTime with a time zone');
   }
-  if (expires !== undefined && expires < created) throw new WsSecurityError('TIMESTAMP_INVALID', 'the Timestamp expires before it was created');
-  const { now, skewMs } = options;
-  if (created > now + skewMs) throw new WsSecurityError('TIMESTAMP_FUTURE', 'the Timestamp was created in the future (beyond the clock skew)');
-  if (expires !== undefined && expires <= now - skewMs) throw new WsSecurityError('TIMESTAMP_EXPIRED', 'the Timestamp has expired');
-  if (created + options.maxAge + skewMs < now) throw new WsSecurityError('TIMESTAMP_EXPIRED', 'the Timestamp is older than the accepted age');
+  checkTimestampTimes(created, expires, options);
 }

@@ -408,6 +408,17 @@ class Pool {
   }
 }
 
+/** What a request to `target` takes from its URL: the host name (an IPv6 literal without brackets), the path and query, and Basic credentials from the userinfo (RFC 7617), as node:http's ClientRequest derives them. */
+export function requestTarget(target: URL): { hostname: string; path: string; authorization: string | undefined } {
+  return {
+    hostname: target.hostname.startsWith('[') ? target.hostname.slice(1, -1) : target.hostname,
+    path: `${target.pathname}${target.search}`,
+    authorization: target.username === '' && target.password === ''
+      ? undefined
+      : `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(`${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`)))}`,
+  };
+}
+
 export interface Http1Options {
   /** Trusted CA certificates (PEM) for https, in place of node's default store. */
   ca?: string | Uint8Array | readonly (string | Uint8Array)[];
@@ -425,13 +436,9 @@ export interface Http1Options {
  */
 export function http1Transport(target: URL, modules: NetModules, options: Http1Options = {}): Transport {
   const https = target.protocol === 'https:';
-  const host = target.hostname.startsWith('[') ? target.hostname.slice(1, -1) : target.hostname;
+  const { hostname: host, path, authorization: auth } = requestTarget(target);
   const port = target.port === '' ? (https ? 443 : 80) : Number(target.port);
-  const path = `${target.pathname}${target.search}`;
   const hostHeader = target.host;
-  const auth = target.username === '' && target.password === ''
-    ? undefined
-    : `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(`${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`)))}`;
   const { net, tls } = modules;
   let connect: () => Socket;
   if (https) {

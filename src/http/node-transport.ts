@@ -2,7 +2,7 @@
 // at run time: no static `node:` import, so browser bundles keep only the fetch transport).
 import type { Transport, TransportResponse } from '../wssc/session-transport.js';
 import { fetchTransport } from './fetch-transport.js';
-import { http1Transport, type Http1Options, type NetModules } from './http1-client.js';
+import { http1Transport, requestTarget, type Http1Options, type NetModules } from './http1-client.js';
 
 interface NodeResponse {
   statusCode?: number;
@@ -89,12 +89,8 @@ export function nodeHttpTransport(url: string, options: NodeHttpTransportOptions
   if (mod === undefined) throw new TypeError(`no node:http transport for ${target.protocol} here`);
   // What node's urlToHttpOptions gives and ClientRequest adds when the caller does not (Host, Basic credentials from
   // the URL), computed once.
-  const hostname = target.hostname.startsWith('[') ? target.hostname.slice(1, -1) : target.hostname;
+  const { hostname, path, authorization: auth } = requestTarget(target);
   const port = target.port === '' ? undefined : Number(target.port);
-  const path = `${target.pathname}${target.search}`;
-  const auth = target.username === '' && target.password === ''
-    ? undefined
-    : `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(`${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`)))}`;
   const agent = options.agent;
   const maxBytes = options.maxResponseBytes ?? Infinity;
   return (body, headers) => new Promise<TransportResponse>((resolve, reject) => {

@@ -40,8 +40,23 @@ function malformed(what: string): Error {
   return new Error(`malformed HTTP response: ${what}`);
 }
 
+/** A response body from the chunks read (`size` bytes in all): a view of the only one, else one copy. */
+export function joinChunks(chunks: readonly Uint8Array[], size: number): Uint8Array {
+  if (chunks.length === 1) {
+    const c = chunks[0]!;
+    return new Uint8Array(c.buffer, c.byteOffset, c.length);
+  }
+  const body = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    body.set(c, at);
+    at += c.length;
+  }
+  return body;
+}
+
 /** SECURITY: a body past the cap is refused as it arrives (the socket closed), never buffered whole. */
-function tooLarge(max: number): Error {
+export function tooLarge(max: number): Error {
   return Object.assign(new Error(`the response body is larger than ${max} bytes`), { code: 'RESPONSE_TOO_LARGE' });
 }
 
@@ -329,20 +344,7 @@ class Connection {
   private finish(leftover: boolean): void {
     const req = this.req!;
     this.req = undefined;
-    const chunks = this.chunks;
-    let body: Uint8Array;
-    if (chunks.length === 1) {
-      const c = chunks[0]!;
-      body = new Uint8Array(c.buffer, c.byteOffset, c.length);
-    } else {
-      body = new Uint8Array(this.size);
-      let at = 0;
-      for (const c of chunks) {
-        body.set(c, at);
-        at += c.length;
-      }
-    }
-    const r: TransportResponse = { status: this.status, body, headers: this.headers };
+    const r: TransportResponse = { status: this.status, body: joinChunks(this.chunks, this.size), headers: this.headers };
     this.chunks = [];
     this.size = 0;
     this.state = HEAD;

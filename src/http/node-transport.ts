@@ -2,7 +2,7 @@
 // at run time: no static `node:` import, so browser bundles keep only the fetch transport).
 import type { Transport, TransportResponse } from '../wssc/session-transport.js';
 import { fetchTransport } from './fetch-transport.js';
-import { http1Transport, requestTarget, type Http1Options, type NetModules } from './http1-client.js';
+import { http1Transport, joinChunks, requestTarget, tooLarge, type Http1Options, type NetModules } from './http1-client.js';
 
 interface NodeResponse {
   statusCode?: number;
@@ -117,27 +117,15 @@ export function nodeHttpTransport(url: string, options: NodeHttpTransportOptions
         size += chunk.length;
         if (size > maxBytes) {
           req.destroy();
-          reject(Object.assign(new Error(`the response body is larger than ${maxBytes} bytes`), { code: 'RESPONSE_TOO_LARGE' }));
+          reject(tooLarge(maxBytes));
         }
       });
       res.on('error', reject);
       res.on('end', () => {
-        let out: Uint8Array;
-        if (chunks.length === 1) {
-          const c = chunks[0]!;
-          out = new Uint8Array(c.buffer, c.byteOffset, c.length);
-        } else {
-          out = new Uint8Array(size);
-          let at = 0;
-          for (const c of chunks) {
-            out.set(c, at);
-            at += c.length;
-          }
-        }
         let h: Record<string, string> | undefined;
         resolve({
           status: res.statusCode ?? 0,
-          body: out,
+          body: joinChunks(chunks, size),
           get headers() {
             return (h ??= joinedHeaders(res.headers));
           },

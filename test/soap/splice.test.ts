@@ -1,6 +1,6 @@
 // XML 1.0 §2.4 / §3.3.3 escaping of the values spliced into SOAP envelopes.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { describe, it, test } from 'node:test';
 import fc from 'fast-check';
 import { escapeAttribute, escapeText } from '../../src/soap/splice.js';
 import { XmlParser } from '../../src/xml/parser.js';
@@ -33,4 +33,17 @@ test('values with nothing to escape come back unchanged', () => {
   assert.equal(escapeText('a "quoted" \t\n value'), 'a "quoted" \t\n value');
   assert.equal(escapeAttribute('a&b<"\t\n\r'), 'a&amp;b&lt;&quot;&#x9;&#xA;&#xD;');
   assert.equal(escapeText('a&b<>\r'), 'a&amp;b&lt;&gt;&#xD;');
+});
+
+const TEXT: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#xD;' };
+const ATTR: Record<string, string> = { '&': '&amp;', '<': '&lt;', '"': '&quot;', '\t': '&#x9;', '\n': '&#xA;', '\r': '&#xD;' };
+
+describe('escapes', () => {
+  it('escape as a character-by-character reference does', () => {
+    const chars = fc.constantFrom('a', 'Z', '0', '&', '<', '>', '"', "'", '\t', '\n', '\r', ' ', '=', '?', '\u00e9', '\u{1F600}');
+    fc.assert(fc.property(fc.array(chars, { maxLength: 30 }).map((a) => a.join('')), (s) => {
+      assert.equal(escapeText(s), [...s].map((c) => TEXT[c] ?? c).join(''));
+      assert.equal(escapeAttribute(s), [...s].map((c) => ATTR[c] ?? c).join(''));
+    }), { numRuns: 1000 });
+  });
 });

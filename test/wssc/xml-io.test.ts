@@ -2,20 +2,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { FragmentWriter, escapeAttr, escapeText } from '../../src/wssc/xml-io.js';
+import { FragmentWriter } from '../../src/wssc/xml-io.js';
 
-const TEXT: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#xD;' };
 const ATTR: Record<string, string> = { '&': '&amp;', '<': '&lt;', '"': '&quot;', '\t': '&#x9;', '\n': '&#xA;', '\r': '&#xD;' };
-
-describe('xml-io escapes', () => {
-  it('escape as a character-by-character reference does', () => {
-    const chars = fc.constantFrom('a', 'Z', '0', '&', '<', '>', '"', "'", '\t', '\n', '\r', ' ', '=', '?', '\u00e9', '\u{1F600}');
-    fc.assert(fc.property(fc.array(chars, { maxLength: 30 }).map((a) => a.join('')), (s) => {
-      assert.equal(escapeText(s), [...s].map((c) => TEXT[c] ?? c).join(''));
-      assert.equal(escapeAttr(s), [...s].map((c) => ATTR[c] ?? c).join(''));
-    }), { numRuns: 1000 });
-  });
-});
 
 describe('FragmentWriter', () => {
   it('declares a prefix once per scope, redeclares it after its element closed, and refuses a clash', () => {
@@ -35,7 +24,7 @@ describe('FragmentWriter', () => {
     assert.throws(() => new FragmentWriter().open('p', 'X', 'urn:1', [['p:a', '', 'urn:2']]), RangeError);
   });
 
-  it('escapes every namespace name it declares, however many plain ones it has seen and kept (property)', () => {
+  it('escapes every namespace name it declares, each time (property)', () => {
     const chars = fc.constantFrom('u', 'r', 'n', ':', '/', '&', '<', '"', '\t', '\n', '\r', '\u00e9');
     fc.assert(fc.property(fc.array(fc.array(chars, { maxLength: 12 }).map((a) => `urn:${a.join('')}`), { minLength: 1, maxLength: 90 }), (uris) => {
       const w = new FragmentWriter();

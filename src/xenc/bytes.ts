@@ -7,10 +7,7 @@ export const NCNAME = /^[\p{L}_][\p{L}\p{N}._\-\u00B7\u0300-\u036F\u203F-\u2040]
 
 export { concat, contentRange, endOfStartTag } from '../xml/splice.js';
 
-/** Escapes an attribute value for a double-quoted attribute. */
-export function escapeAttribute(value: string): string {
-  return value.replace(/[&<"\t\n\r]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+export { escapeAttribute } from '../xml/escape.js';
 
 export const utf8Encoder = new TextEncoder();
 

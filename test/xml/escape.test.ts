@@ -1,8 +1,8 @@
-// XML 1.0 §2.4 / §3.3.3 escaping of the values spliced into SOAP envelopes.
+// XML 1.0 §2.4 / §3.3.3 escapes of the values the builders write (SOAP headers, WS-Security and XML-Enc markup).
 import assert from 'node:assert/strict';
 import { describe, it, test } from 'node:test';
 import fc from 'fast-check';
-import { escapeAttribute, escapeText } from '../../src/soap/splice.js';
+import { escapeAttribute, escapeText } from '../../src/xml/escape.js';
 import { XmlParser } from '../../src/xml/parser.js';
 
 const valueArb = fc.string({ unit: fc.constantFrom('a', 'é', '&', '<', '>', '"', "'", '\t', '\n', '\r', ' ', '#', ';', 'x'), maxLength: 30 });

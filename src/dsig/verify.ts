@@ -254,9 +254,7 @@ export function canonicalContentIsOriginal(canonical: Uint8Array, source: Uint8A
   const canonicalEnd = canonical.length - el.name.length - 3; // `</` name `>`
   if (canonicalEnd < canonicalStart || canonical[canonicalEnd] !== LT || canonical[canonicalEnd + 1] !== SLASH) return false;
   const n = canonicalEnd - canonicalStart;
-  if (n !== end - start) return false;
-  for (let i = 0; i < n; i++) if (canonical[canonicalStart + i] !== source[start + i]) return false;
-  return true;
+  return n === end - start && sameBytes(canonical, canonicalStart, source, start, n);
 }
 
 /**

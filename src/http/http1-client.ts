@@ -1,6 +1,7 @@
 // RFC 9112 HTTP/1.1 message syntax (§2-§7) and connection management (§9), client side: POST over a pool of keep-alive node:net / node:tls sockets.
 import type { Socket } from 'node:net';
 import type { Transport, TransportResponse } from '../wssc/session-transport.js';
+import { concat } from '../xml/splice.js';
 
 /** node:net and node:tls as far as they are used here (looked up at run time by the caller). */
 export interface NetModules {
@@ -40,19 +41,11 @@ function malformed(what: string): Error {
   return new Error(`malformed HTTP response: ${what}`);
 }
 
-/** A response body from the chunks read (`size` bytes in all): a view of the only one, else one copy. */
-export function joinChunks(chunks: readonly Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1) {
-    const c = chunks[0]!;
-    return new Uint8Array(c.buffer, c.byteOffset, c.length);
-  }
-  const body = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    body.set(c, at);
-    at += c.length;
-  }
-  return body;
+/** A response body from the chunks read: a view of the only one, else one copy. */
+export function joinChunks(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length !== 1) return concat(...chunks);
+  const c = chunks[0]!;
+  return new Uint8Array(c.buffer, c.byteOffset, c.length);
 }
 
 /** SECURITY: a body past the cap is refused as it arrives (the socket closed), never buffered whole. */
@@ -344,7 +337,7 @@ class Connection {
   private finish(leftover: boolean): void {
     const req = this.req!;
     this.req = undefined;
-    const r: TransportResponse = { status: this.status, body: joinChunks(this.chunks, this.size), headers: this.headers };
+    const r: TransportResponse = { status: this.status, body: joinChunks(this.chunks), headers: this.headers };
     this.chunks = [];
     this.size = 0;
     this.state = HEAD;

@@ -125,7 +125,7 @@ export function nodeHttpTransport(url: string, options: NodeHttpTransportOptions
         let h: Record<string, string> | undefined;
         resolve({
           status: res.statusCode ?? 0,
-          body: joinChunks(chunks, size),
+          body: joinChunks(chunks),
           get headers() {
             return (h ??= joinedHeaders(res.headers));
           },

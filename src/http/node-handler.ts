@@ -35,12 +35,32 @@ export function formatLogLine(e: RequestLogEntry): string {
   return `${e.method} ${e.action ?? '-'} ${e.status} ${e.session ?? '-'} ${e.ms.toFixed(1)}ms`;
 }
 
+/** The answer to a request the service is not asked about: not a POST (405), not a SOAP content type (415). */
+export function admissionRefusal(method: string, headers: Record<string, string | string[] | undefined>): { status: number; body: string; headers: string[] } | undefined {
+  if (method !== 'POST') return { status: 405, body: 'POST only\n', headers: ['allow', 'POST', 'content-type', 'text/plain'] };
+  if (parseSoapContentType(headers) === undefined) return { status: 415, body: 'application/soap+xml or text/xml; charset=utf-8 only\n', headers: ['content-type', 'text/plain'] };
+  return undefined;
+}
+
+/** The per-request log call of `log` (a no-op without one): method, status, when the request was read, the service's answer. */
+export function requestLogger(log: RequestHandlerOptions['log']): (method: string, status: number, started: number, extra: { action?: string; session?: string } | undefined) => void {
+  if (log === undefined) return () => {};
+  return (method, status, started, extra) => {
+    const entry: RequestLogEntry = { method, status, ms: performance.now() - started };
+    if (extra?.action !== undefined) entry.action = extra.action;
+    const prefix = sessionPrefix(extra?.session);
+    if (prefix !== undefined) entry.session = prefix;
+    log(formatLogLine(entry), entry);
+  };
+}
+
 /**
  * A request listener: POST only (405), SOAP content types only (415), a body cap (413), then the service.
  * @example http.createServer(createRequestHandler(service, { log: (line) => console.error(line) })).listen(8080, '127.0.0.1')
  */
 export function createRequestHandler(service: HttpService, options: RequestHandlerOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
   const maxBytes = options.maxBytes ?? service.settings?.maxMessageBytes ?? 4 * 1024 * 1024;
+  const logRequest = requestLogger(options.log);
   return (req, res) => {
     const started = performance.now();
     const method = req.method ?? '-';
@@ -50,23 +70,12 @@ export function createRequestHandler(service: HttpService, options: RequestHandl
       headers.push('content-length', String(bytes.length));
       res.writeHead(status, headers);
       res.end(bytes);
-      if (options.log !== undefined) {
-        const entry: RequestLogEntry = { method, status, ms: performance.now() - started };
-        if (extra?.action !== undefined) entry.action = extra.action;
-        const prefix = sessionPrefix(extra?.session);
-        if (prefix !== undefined) entry.session = prefix;
-        options.log(formatLogLine(entry), entry);
-      }
+      logRequest(method, status, started, extra);
     };
-    if (method !== 'POST') {
+    const refusal = admissionRefusal(method, req.headers);
+    if (refusal !== undefined) {
       req.resume();
-      finish(405, 'POST only\n', ['allow', 'POST', 'content-type', 'text/plain']);
-      return;
-    }
-    const soap = parseSoapContentType(req.headers);
-    if (soap === undefined) {
-      req.resume();
-      finish(415, 'application/soap+xml or text/xml; charset=utf-8 only\n', ['content-type', 'text/plain']);
+      finish(refusal.status, refusal.body, refusal.headers);
       return;
     }
     const declared = Number(req.headers['content-length'] ?? 0);

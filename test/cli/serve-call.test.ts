@@ -127,6 +127,7 @@ describe('wssc serve / wssc call over loopback', () => {
     await a.stop();
     const a2 = await serve(['--port', String(port), '--client-ca-file', files.ca, '--cookie-key-file', ring]);
     for (let i = 0; i < 4; i++) assert.equal(new TextDecoder().decode(await client.call('urn:echo', `<n>${i}</n>`)), `<n>${i}</n>`);
+    await new Promise((res) => setTimeout(res, 50)); // the log leaves within 10 ms
     assert.equal(linesWith(a2.log, 'POST urn:echo 200').length, 2, 'the restarted process serves the session');
     // A changed cookie byte: the SCT no longer opens (BadContextToken), whichever process gets it.
     const t = new TextDecoder().decode(wire.at(-1)!);

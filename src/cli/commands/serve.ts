@@ -1,8 +1,7 @@
 // `wssc serve`: the reference echo service over WS-SecureConversation (CONTRACT.md; protocol.md §4.1 MutualCertificate / AnonymousForCertificate bootstraps).
-import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import { StoreConfigError, UsageError } from '../../errors.js';
-import { createRequestHandler } from '../../http/node-handler.js';
+import { SoapHttpServer } from '../../http/http1-server.js';
 import type { CookieKey } from '../../wssc/cookie.js';
 import { createRedisStores, DEFAULT_REDIS_PREFIX, DEFAULT_REDIS_TIMEOUT_MS, parseRedisUrl } from '../../wssc/redis-store.js';
 import { SecureSessionService } from '../../wssc/session-service.js';
@@ -63,6 +62,9 @@ async function openStore(values: { store?: string; 'store-key-file'?: string; 's
   return { ...stores, prefix };
 }
 
+const LOG_FLUSH_MS = 10;
+const LOG_FLUSH_BYTES = 16 * 1024;
+
 export async function serveCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -117,29 +119,33 @@ export async function serveCommand(args: string[]): Promise<number> {
     shared?.connection.close();
     throw new UsageError('USAGE', `cannot start the service: ${(err as Error).message}`);
   }
-  // The request log is written once per event-loop turn, not once per request: a synchronous pipe write per request
-  // costs the service a syscall and whoever reads the log a wake-up per line under load. Lines still leave at once.
+  // The request log leaves in batches, within LOG_FLUSH_MS of each line (or at once past LOG_FLUSH_BYTES): a
+  // synchronous pipe write per request, or per event-loop turn, costs the service a syscall and whoever reads the log
+  // a wake-up each time under load.
   let pending = '';
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
   const flushLog = (): void => {
+    if (flushTimer !== undefined) clearTimeout(flushTimer);
+    flushTimer = undefined;
     if (pending === '') return;
     const lines = pending;
     pending = '';
     process.stderr.write(lines);
   };
   const log = (line: string): void => {
-    if (pending === '') setImmediate(flushLog);
     pending += `${line}\n`;
+    if (pending.length >= LOG_FLUSH_BYTES) flushLog();
+    else if (flushTimer === undefined) flushTimer = setTimeout(flushLog, LOG_FLUSH_MS);
   };
-  const server = createServer({ keepAliveTimeout: 30_000 }, createRequestHandler(service, { log }));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err) => {
-      shared?.connection.close();
-      reject(new UsageError('USAGE', `cannot listen on ${values.host}:${port}: ${err.message}`));
-    });
-    server.listen(port, values.host, () => resolve());
-  });
-  const address = server.address();
-  const bound = typeof address === 'object' && address !== null ? address.port : port;
+  const server = new SoapHttpServer(service, { log, keepAliveTimeoutMs: 30_000 });
+  let address: { port: number };
+  try {
+    address = await server.listen(port, values.host);
+  } catch (err) {
+    shared?.connection.close();
+    throw new UsageError('USAGE', `cannot listen on ${values.host}:${port}: ${(err as Error).message}`);
+  }
+  const bound = address.port;
   process.stderr.write(
     `wssc serve: listening on http://${values.host}:${bound}/ (${mode}, WS-SC ${version}, basic256, ${cookieKeys === undefined ? 'session' : 'cookie'} tokens${shared === undefined ? '' : `, shared through redis under ${shared.prefix}`})\n`,
   );
@@ -158,7 +164,6 @@ export async function serveCommand(args: string[]): Promise<number> {
   flushLog();
   service.destroy();
   shared?.connection.close();
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await server.close();
   return 0;
 }

@@ -6,8 +6,8 @@ import type { BenchOptions, Row } from '../harness.js';
 import { spawnServe } from './serve-process.js';
 import { RedisConnection, RedisReplayCache } from '../../src/wssc/redis-store.js';
 import { MemoryReplayCache, type ReplayCache } from '../../src/wssc/replay-cache.js';
-import { echoLoad, echoRow, medianMad, usRow } from './steady-load.js';
-import { SecureSessionClient } from '../../src/wssc/session-client.js';
+import { echoLoadInChild } from './load-client.js';
+import { echoRow, medianMad, usRow } from './steady-load.js';
 import { makePki, type Pki } from '../../test/wssc/bootstrap-fixtures.js';
 import { redisServerPath, startRedis } from '../../test/wssc/redis-helpers.js';
 
@@ -42,22 +42,13 @@ async function timeCheck(cache: ReplayCache, n: number): Promise<{ median: numbe
 }
 
 /** Starts `wssc serve` processes on one Redis; resolves with their URLs and a stop(). */
-async function startFarm(pki: Pki, count: number, redisUrl: string, dir: string): Promise<{ urls: string[]; cpuMicros: () => number | undefined; stop: () => Promise<void> }> {
+async function startFarm(pki: Pki, count: number, redisUrl: string, dir: string): Promise<{ urls: string[]; pids: number[]; stop: () => Promise<void> }> {
   const w = (n: string, d: string): string => (writeFileSync(join(dir, n), d), join(dir, n));
   const files = { cert: w('s.pem', pki.service.certificate), key: w('s.key', pki.service.privateKey), ca: w('ca.pem', pki.ca.certificate) };
   const storeKey = w('store.key', `b1 ${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64')}\n`);
   const nodes = await Promise.all(Array.from({ length: count }, () => spawnServe(['--cert-file', files.cert, '--private-key-file', files.key,
     '--client-ca-file', files.ca, '--store', redisUrl, '--store-key-file', storeKey])));
-  const cpuMicros = (): number | undefined => {
-    let sum = 0;
-    for (const n of nodes) {
-      const us = n.cpuMicros();
-      if (us === undefined) return undefined;
-      sum += us;
-    }
-    return sum;
-  };
-  return { urls: nodes.map((n) => n.url), cpuMicros, stop: async () => void (await Promise.all(nodes.map((n) => n.stop()))) };
+  return { urls: nodes.map((n) => n.url), pids: nodes.map((n) => n.pid), stop: async () => void (await Promise.all(nodes.map((n) => n.stop()))) };
 }
 
 /** The farm suite; an empty result (and a note on stderr) when redis-server is not installed. */
@@ -98,9 +89,12 @@ export async function redisBenches(opts: RedisBenchOptions, pki: Pki = makePki()
     for (const count of opts.nodes ?? [1, 3]) {
       const farm = await startFarm(pki, count, redis.url, dir);
       try {
-        const c = await SecureSessionClient.establish({ url: farm.urls, bootstrap: { mode: 'mutual-certificate', client: pki.client, serviceCertificate: pki.service.certificate } });
-        push(echoRow(`farm/loopback-echo/2KiB/redis-${count}-node${count === 1 ? '' : 's'}-c${concurrency}`, await echoLoad(c, { ...opts, concurrency }, farm.cpuMicros), concurrency, count));
-        await c.cancel();
+        const load = await echoLoadInChild({
+          urls: farm.urls, servicePids: farm.pids, client: pki.client, serviceCertificate: pki.service.certificate, concurrency,
+          ...(opts.quick === undefined ? {} : { quick: opts.quick }), ...(opts.timeMs === undefined ? {} : { timeMs: opts.timeMs }),
+          ...(opts.loadMs === undefined ? {} : { loadMs: opts.loadMs }),
+        });
+        push(echoRow(`farm/loopback-echo/2KiB/redis-${count}-node${count === 1 ? '' : 's'}-c${concurrency}`, load, concurrency, count));
       } finally {
         await farm.stop();
       }

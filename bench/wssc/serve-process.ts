@@ -5,6 +5,7 @@ import { join } from 'node:path';
 
 export interface ServeProcess {
   url: string;
+  pid: number;
   /** CPU time the process has used so far, µs (user + system, from /proc; undefined where there is none). */
   cpuMicros(): number | undefined;
   /** Stops the process (SIGTERM) and resolves once it has exited. */
@@ -32,6 +33,7 @@ export async function spawnServe(args: readonly string[]): Promise<ServeProcess>
   });
   return {
     url,
+    pid: proc.pid!,
     cpuMicros: () => processCpuMicros(proc.pid),
     stop: () => new Promise<void>((done) => {
       if (proc.exitCode !== null) return done();

@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 import type { BenchOptions, Row } from '../harness.js';
 import { spawnServe } from './serve-process.js';
-import { ECHO_ACTION, ECHO_BODY, echoLoad, echoRow, medianMad, usRow } from './steady-load.js';
+import { echoLoadInChild } from './load-client.js';
+import { ECHO_ACTION, ECHO_BODY, echoRow, medianMad, usRow } from './steady-load.js';
 import { SecureSessionClient } from '../../src/wssc/session-client.js';
 import { SecureSessionService } from '../../src/wssc/session-service.js';
 import { inProcessTransport } from '../../src/wssc/session-transport.js';
@@ -36,7 +37,7 @@ function clientOptions(pki: Pki, mode: 'mutual-certificate' | 'anonymous-for-cer
 }
 
 /** Starts `bin/wssc serve` on a free port with the PKI written to a temp dir; resolves with its URL and a stop(). */
-async function startServe(pki: Pki): Promise<{ url: string; cpuMicros: () => number | undefined; stop: () => Promise<void> }> {
+async function startServe(pki: Pki): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const dir = mkdtempSync(join(tmpdir(), 'wssc-bench-'));
@@ -45,7 +46,7 @@ async function startServe(pki: Pki): Promise<{ url: string; cpuMicros: () => num
     '--client-ca-file', w('ca.pem', pki.ca.certificate)]);
   return {
     url: serve.url,
-    cpuMicros: serve.cpuMicros,
+    pid: serve.pid,
     stop: async () => {
       await serve.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -80,15 +81,19 @@ export async function sessionBenches(opts: SessionBenchOptions, pki: Pki = makeP
   service.destroy();
 
   if (opts.noLoopback !== true) {
-    // `wssc serve` on loopback under one client with `concurrency` requests in flight (client and service share the machine).
+    // `wssc serve` on loopback under one client process with `concurrency` requests in flight (client and service
+    // share the machine).
     const server = await startServe(pki);
     try {
       const concurrency = opts.concurrency ?? 16;
-      const c = await SecureSessionClient.establish({ url: server.url, bootstrap: clientOptions(pki, 'mutual-certificate') });
-      const lr = echoRow(`session/loopback-echo/2KiB/wssc-serve-c${concurrency}`, await echoLoad(c, { ...opts, concurrency }, server.cpuMicros), concurrency);
+      const load = await echoLoadInChild({
+        urls: [server.url], servicePids: [server.pid], client: pki.client, serviceCertificate: pki.service.certificate, concurrency,
+        ...(opts.quick === undefined ? {} : { quick: opts.quick }), ...(opts.timeMs === undefined ? {} : { timeMs: opts.timeMs }),
+        ...(opts.loadMs === undefined ? {} : { loadMs: opts.loadMs }),
+      });
+      const lr = echoRow(`session/loopback-echo/2KiB/wssc-serve-c${concurrency}`, load, concurrency);
       rows.push(lr);
       opts.onTask?.(lr);
-      await c.cancel();
     } finally {
       await server.stop();
     }

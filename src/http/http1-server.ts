@@ -38,6 +38,27 @@ interface ServerContext {
   readonly log: ReturnType<typeof requestLogger>;
   /** close() was called: every response closes its connection. */
   closing: boolean;
+  /** Requests read in this turn of the event loop, started together (runBatch). */
+  batch: (() => void)[];
+}
+
+/** Requests started together at most (what they hold while the batch runs stays bounded). */
+const BATCH_MAX = 16;
+
+/**
+ * Starts the requests read in this turn of the event loop, at most BATCH_MAX (the rest in the next turn).
+ * PERF: started together, each runs up to its first await (the service verifies and decrypts it, and yields before
+ * protecting the reply), so the batch's unprotects run back to back, then its protects, each kind of work while its
+ * code and data are in cache, instead of one request's whole turn after another's. With http1-client's matching batch
+ * on the client, `wssc serve`'s 2 KiB echo, 16 in flight, client on the same two cores: 1,815–1,971 → 2,312–2,439
+ * req/s, the service's CPU per request 507–536 → 409–422 µs, the client's 478–513 → 386–406 µs (three 11 s runs of
+ * each build, alternating; the service's batch alone: 534–539 → 482–504 µs).
+ */
+function runBatch(ctx: ServerContext): void {
+  const batch = ctx.batch.length > BATCH_MAX ? ctx.batch.splice(0, BATCH_MAX) : ctx.batch;
+  if (batch === ctx.batch) ctx.batch = [];
+  else setImmediate(runBatch, ctx);
+  for (const start of batch) start();
 }
 
 /** A refusal that ends the connection: the status and why (for the body). */
@@ -107,6 +128,7 @@ export class SoapHttpServer {
       requestMs: options.requestTimeoutMs ?? 300_000,
       log: requestLogger(options.log),
       closing: false,
+      batch: [],
     };
     // allowHalfOpen: a client that half-closes after its requests still gets the answers.
     this.server = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => this.#accept(socket));
@@ -357,10 +379,13 @@ class Connection {
       this.#respond(r, refusal.status, refusal.body, refusal.headers, started, undefined);
       return;
     }
-    this.#ctx.service.handle(body.length === 0 ? EMPTY : new Uint8Array(body.buffer, body.byteOffset, body.length), r.headers).then(
+    const request = body.length === 0 ? EMPTY : new Uint8Array(body.buffer, body.byteOffset, body.length);
+    const ctx = this.#ctx;
+    ctx.batch.push(() => ctx.service.handle(request, r.headers).then(
       (res) => this.#respond(r, res.status, res.body, ['content-type', res.contentType], started, res),
       () => this.#respond(r, 500, 'internal error\n', ['content-type', 'text/plain'], started, undefined),
-    );
+    ));
+    if (ctx.batch.length === 1) setImmediate(runBatch, ctx);
   }
 
   #respond(r: ParsedRequest, status: number, body: Uint8Array | string, headers: string[], started: number, extra: { action?: string; session?: string } | undefined): void {

@@ -442,6 +442,34 @@ describe('SoapHttpServer (HTTP/1.1 over node:net)', () => {
     await assert.rejects(open(p), { code: 'ECONNREFUSED' });
   });
 
+  it('requests read in one turn start together, at most 16 at a time: all reach their first await before any goes on', async () => {
+    const events: string[] = [];
+    let inside = 0;
+    let most = 0;
+    const { port: p } = await start({
+      async handle(request) {
+        const id = Buffer.from(request).toString('latin1');
+        inside++;
+        most = Math.max(most, inside);
+        events.push(`verify ${id}`);
+        await Promise.resolve(); // the service's yield between verifying and answering
+        events.push(`reply ${id}`);
+        inside--;
+        return { status: 200, body: Uint8Array.from(request), contentType: CT };
+      },
+    }, {});
+    const conns = await Promise.all(Array.from({ length: 40 }, () => open(p)));
+    await sleep(100); // every connection accepted; then the requests are written together and read in one turn
+    for (const [i, c] of conns.entries()) c.socket.write(post(`r${i}`));
+    const replies = await Promise.all(conns.map((c) => c.response()));
+    assert.deepEqual(replies.map((r) => r.body), conns.map((_, i) => `r${i}`));
+    assert.ok(most <= 16, `${most} requests were in the service at once`);
+    // Within a batch every request is verified before any is answered.
+    const firstReply = events.findIndex((e) => e.startsWith('reply'));
+    assert.ok(firstReply >= 2, `only ${firstReply} request(s) verified before the first reply: ${events.slice(0, 6).join(', ')}`);
+    assert.equal(events.length, 80);
+  });
+
   it('end to end: a secure session (establish, calls, cancel) through SoapHttpServer', async () => {
     const log: RequestLogEntry[] = [];
     const { port: p } = await start(newService({ settings: { maxMessageBytes: 64 * 1024 } }), { log: (_, e) => log.push(e) });

@@ -1,5 +1,6 @@
 // RFC 9112 HTTP/1.1 message syntax (§2-§7) and connection management (§9), client side: POST over a pool of keep-alive node:net / node:tls sockets.
 import type { Socket } from 'node:net';
+import { inTurnBatch } from './turn-batch.js';
 import type { Transport, TransportResponse } from '../wssc/session-transport.js';
 import { concat } from '../xml/splice.js';
 
@@ -349,29 +350,11 @@ class Connection {
       this.reused = true;
       this.pool.release(this);
     } else this.pool.drop(this);
-    resolveInBatch(req, r);
+    // PERF: the responses of one turn are handed over together (turn-batch.ts).
+    inTurnBatch(() => req.resolve(r));
   }
 }
 
-/** Responses completed in this turn of the event loop, on any connection: resolved together by resolveBatch. */
-let completed: { req: Pending; response: TransportResponse }[] = [];
-
-/**
- * PERF: responses that arrive on several connections in one turn of the event loop are handed over in one callback,
- * so their callers' continuations run one await at a time in step (every reply opened, then every next request
- * protected) instead of one request's whole turn after another's: each kind of work then runs back to back while
- * its code and data are in cache (measured with SoapHttpServer's batch, in http1-server.ts).
- */
-function resolveInBatch(req: Pending, response: TransportResponse): void {
-  completed.push({ req, response });
-  if (completed.length === 1) setImmediate(resolveBatch);
-}
-
-function resolveBatch(): void {
-  const batch = completed;
-  completed = [];
-  for (const { req, response } of batch) req.resolve(response);
-}
 
 /** Idle keep-alive connections to one origin, newest on top (LIFO: warm sockets, and the oldest age out). */
 class Pool {

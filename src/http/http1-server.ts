@@ -1,6 +1,7 @@
 // RFC 9112 HTTP/1.1 server side (message framing §6, connection management §9) for the SOAP HTTP binding (SOAP 1.2 Part 2 §7): `wssc serve`'s listener, lighter than node:http.
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { admissionRefusal, requestLogger, type HttpService, type RequestHandlerOptions } from './node-handler.js';
+import { inTurnBatch } from './turn-batch.js';
 
 export interface SoapHttpServerOptions extends RequestHandlerOptions {
   /** An idle keep-alive connection is closed after this long without a request (ms); default 5,000 (node:http's). */
@@ -38,28 +39,8 @@ interface ServerContext {
   readonly log: ReturnType<typeof requestLogger>;
   /** close() was called: every response closes its connection. */
   closing: boolean;
-  /** Requests read in this turn of the event loop, started together (runBatch). */
-  batch: (() => void)[];
 }
 
-/** Requests started together at most (what they hold while the batch runs stays bounded). */
-const BATCH_MAX = 16;
-
-/**
- * Starts the requests read in this turn of the event loop, at most BATCH_MAX (the rest in the next turn).
- * PERF: started together, each runs up to its first await (the service verifies and decrypts it, and yields before
- * protecting the reply), so the batch's unprotects run back to back, then its protects, each kind of work while its
- * code and data are in cache, instead of one request's whole turn after another's. With http1-client's matching batch
- * on the client, `wssc serve`'s 2 KiB echo, 16 in flight, client on the same two cores: 1,815–1,971 → 2,312–2,439
- * req/s, the service's CPU per request 507–536 → 409–422 µs, the client's 478–513 → 386–406 µs (three 11 s runs of
- * each build, alternating; the service's batch alone: 534–539 → 482–504 µs).
- */
-function runBatch(ctx: ServerContext): void {
-  const batch = ctx.batch.length > BATCH_MAX ? ctx.batch.splice(0, BATCH_MAX) : ctx.batch;
-  if (batch === ctx.batch) ctx.batch = [];
-  else setImmediate(runBatch, ctx);
-  for (const start of batch) start();
-}
 
 /** A refusal that ends the connection: the status and why (for the body). */
 class Refused {
@@ -128,7 +109,6 @@ export class SoapHttpServer {
       requestMs: options.requestTimeoutMs ?? 300_000,
       log: requestLogger(options.log),
       closing: false,
-      batch: [],
     };
     // allowHalfOpen: a client that half-closes after its requests still gets the answers.
     this.server = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => this.#accept(socket));
@@ -380,12 +360,10 @@ class Connection {
       return;
     }
     const request = body.length === 0 ? EMPTY : new Uint8Array(body.buffer, body.byteOffset, body.length);
-    const ctx = this.#ctx;
-    ctx.batch.push(() => ctx.service.handle(request, r.headers).then(
+    inTurnBatch(() => void this.#ctx.service.handle(request, r.headers).then(
       (res) => this.#respond(r, res.status, res.body, ['content-type', res.contentType], started, res),
       () => this.#respond(r, 500, 'internal error\n', ['content-type', 'text/plain'], started, undefined),
     ));
-    if (ctx.batch.length === 1) setImmediate(runBatch, ctx);
   }
 
   #respond(r: ParsedRequest, status: number, body: Uint8Array | string, headers: string[], started: number, extra: { action?: string; session?: string } | undefined): void {

@@ -1,6 +1,7 @@
 // SOAP 1.2 Part 2 §7 / SOAP 1.1 §6 HTTP binding, service side: a node:http / node:https request listener around a secure-session service.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseSoapContentType } from '../wssc/session-envelope.js';
+import { inTurnBatch } from './turn-batch.js';
 
 /** What the handler needs of a service (SecureSessionService has it). */
 export interface HttpService {
@@ -107,10 +108,11 @@ export function createRequestHandler(service: HttpService, options: RequestHandl
     req.on('end', () => {
       if (aborted) return;
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      service.handle(new Uint8Array(body.buffer, body.byteOffset, body.length), req.headers).then(
+      // PERF: started with the other requests of this turn (turn-batch.ts).
+      inTurnBatch(() => void service.handle(new Uint8Array(body.buffer, body.byteOffset, body.length), req.headers).then(
         (r) => finish(r.status, r.body, ['content-type', r.contentType], r),
         () => finish(500, 'internal error\n', ['content-type', 'text/plain']),
-      );
+      ));
     });
   };
 }

@@ -530,8 +530,8 @@ export class SecureSessionService {
       throw refuse('receiver', err);
     }
     const body = typeof appReply.body === 'string' ? new TextEncoder().encode(appReply.body) : appReply.body;
-    // PERF: a yield between verifying a request and protecting its reply: requests started together (SoapHttpServer's
-    // batch) are all verified, then all answered, each kind of work back to back (measured there).
+    // PERF: a yield between verifying a request and protecting its reply: requests started together (http/turn-batch.ts)
+    // are all verified, then all answered, each kind of work back to back (measured there).
     await BATCH_YIELD;
     return reply(appReply.action ?? `${verifiedAction}Response`, body);
   }

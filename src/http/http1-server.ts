@@ -1,6 +1,6 @@
 // RFC 9112 HTTP/1.1 server side (message framing §6, connection management §9) for the SOAP HTTP binding (SOAP 1.2 Part 2 §7): `wssc serve`'s listener, lighter than node:http.
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { admissionRefusal, requestLogger, type HttpService, type RequestHandlerOptions } from './node-handler.js';
+import { admissionRefusal, handleSafely, requestLogger, type HttpService, type RequestHandlerOptions } from './node-handler.js';
 import { inTurnBatch } from './turn-batch.js';
 
 export interface SoapHttpServerOptions extends RequestHandlerOptions {
@@ -360,7 +360,7 @@ class Connection {
       return;
     }
     const request = body.length === 0 ? EMPTY : new Uint8Array(body.buffer, body.byteOffset, body.length);
-    inTurnBatch(() => void this.#ctx.service.handle(request, r.headers).then(
+    inTurnBatch(() => void handleSafely(this.#ctx.service, request, r.headers).then(
       (res) => this.#respond(r, res.status, res.body, ['content-type', res.contentType], started, res),
       () => this.#respond(r, 500, 'internal error\n', ['content-type', 'text/plain'], started, undefined),
     ));

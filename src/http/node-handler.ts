@@ -36,6 +36,15 @@ export function formatLogLine(e: RequestLogEntry): string {
   return `${e.method} ${e.action ?? '-'} ${e.status} ${e.session ?? '-'} ${e.ms.toFixed(1)}ms`;
 }
 
+/** `service.handle`, a synchronous throw (a service that is not an async function) turned into a rejection (a 500). */
+export function handleSafely(service: HttpService, request: Uint8Array, headers: Record<string, string | string[] | undefined>): ReturnType<HttpService['handle']> {
+  try {
+    return service.handle(request, headers);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
 /** The answer to a request the service is not asked about: not a POST (405), not a SOAP content type (415). */
 export function admissionRefusal(method: string, headers: Record<string, string | string[] | undefined>): { status: number; body: string; headers: string[] } | undefined {
   if (method !== 'POST') return { status: 405, body: 'POST only\n', headers: ['allow', 'POST', 'content-type', 'text/plain'] };
@@ -109,7 +118,7 @@ export function createRequestHandler(service: HttpService, options: RequestHandl
       if (aborted) return;
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
       // PERF: started with the other requests of this turn (turn-batch.ts).
-      inTurnBatch(() => void service.handle(new Uint8Array(body.buffer, body.byteOffset, body.length), req.headers).then(
+      inTurnBatch(() => void handleSafely(service, new Uint8Array(body.buffer, body.byteOffset, body.length), req.headers).then(
         (r) => finish(r.status, r.body, ['content-type', r.contentType], r),
         () => finish(500, 'internal error\n', ['content-type', 'text/plain']),
       ));

@@ -24,5 +24,16 @@ function runBatch(): void {
     batch = queued.splice(0, BATCH_MAX);
     setImmediate(runBatch);
   } else queued = [];
-  for (const start of batch) start();
+  // One start that throws does not keep the others of its batch from starting; the first error is rethrown after.
+  let failed = false;
+  let error: unknown;
+  for (const start of batch) {
+    try {
+      start();
+    } catch (err) {
+      if (!failed) error = err;
+      failed = true;
+    }
+  }
+  if (failed) throw error;
 }

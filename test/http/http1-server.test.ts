@@ -470,6 +470,20 @@ describe('SoapHttpServer (HTTP/1.1 over node:net)', () => {
     assert.equal(events.length, 80);
   });
 
+  it('a service whose handle() throws synchronously → 500, and the other requests of the batch are answered', async () => {
+    const { port: p } = await start({
+      handle(request) {
+        if (Buffer.from(request).toString('latin1') === 'throw') throw new Error('not async');
+        return Promise.resolve({ status: 200, body: Uint8Array.from(request), contentType: CT });
+      },
+    }, {});
+    const conns = await Promise.all([open(p), open(p), open(p)]);
+    await sleep(50);
+    for (const [i, c] of conns.entries()) c.socket.write(post(i === 1 ? 'throw' : `ok${i}`));
+    const replies = await Promise.all(conns.map((c) => c.response()));
+    assert.deepEqual(replies.map((r) => [r.status, r.body]), [[200, 'ok0'], [500, 'internal error\n'], [200, 'ok2']]);
+  });
+
   it('end to end: a secure session (establish, calls, cancel) through SoapHttpServer', async () => {
     const log: RequestLogEntry[] = [];
     const { port: p } = await start(newService({ settings: { maxMessageBytes: 64 * 1024 } }), { log: (_, e) => log.push(e) });

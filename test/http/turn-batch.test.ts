@@ -43,4 +43,27 @@ describe('inTurnBatch', () => {
     for (const t of turns) perTurn.set(t, (perTurn.get(t) ?? 0) + 1);
     assert.deepEqual([...perTurn.values()], [BATCH_MAX, BATCH_MAX, 3]);
   });
+
+  it('one start that throws does not keep the others of its batch from starting; its error surfaces after them', async () => {
+    const ran: string[] = [];
+    const errors: unknown[] = [];
+    const listeners = process.listeners('uncaughtException');
+    process.removeAllListeners('uncaughtException');
+    process.on('uncaughtException', (e) => errors.push(e));
+    try {
+      await new Promise<void>((resolve) => {
+        inTurnBatch(() => ran.push('a'));
+        inTurnBatch(() => {
+          throw new Error('b failed');
+        });
+        inTurnBatch(() => (ran.push('c'), resolve()));
+      });
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.removeAllListeners('uncaughtException');
+      for (const l of listeners) process.on('uncaughtException', l);
+    }
+    assert.deepEqual(ran, ['a', 'c']);
+    assert.deepEqual(errors.map((e) => (e as Error).message), ['b failed']);
+  });
 });

@@ -5,16 +5,20 @@ import { processCpuMicros } from './serve-process.js';
 import { echoLoad, type SteadyLoadResult } from './steady-load.js';
 import { SecureSessionClient } from '../../src/wssc/session-client.js';
 
-/** What the child needs: the services' URLs and PIDs (for their CPU), the client's credentials, the load. */
-export interface LoadClientJob {
+/** The services to load: their URLs and PIDs (for their CPU), and the client's credentials. */
+export interface LoadTarget {
   urls: string[];
   servicePids: number[];
   client: { certificate: string; privateKey: string };
   serviceCertificate: string;
-  concurrency: number;
-  quick?: boolean;
-  timeMs?: number;
-  loadMs?: number;
+}
+
+/** echoLoad's load options. */
+type LoadOptions = Parameters<typeof echoLoad>[1];
+
+/** What the child reads on stdin. */
+interface LoadClientJob extends LoadTarget {
+  load: LoadOptions;
 }
 
 /**
@@ -22,7 +26,10 @@ export interface LoadClientJob {
  * bench run before it (the session suite's loopback client there: 544 µs of CPU per request and 1,779 req/s; in a
  * process of its own, the next minute: 495 µs and 1,874 req/s); a real client is a process of its own.
  */
-export function echoLoadInChild(job: LoadClientJob): Promise<SteadyLoadResult> {
+export function echoLoadInChild(target: LoadTarget, options: LoadOptions): Promise<SteadyLoadResult> {
+  const { concurrency, quick, timeMs, loadMs } = options;
+  // Only the load options cross (undefined ones drop out of the JSON).
+  const job: LoadClientJob = { ...target, load: { concurrency, quick, timeMs, loadMs } as LoadOptions };
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
@@ -55,7 +62,7 @@ async function runJob(job: LoadClientJob): Promise<SteadyLoadResult> {
     }
     return sum;
   };
-  const result = await echoLoad(client, job, serviceCpu);
+  const result = await echoLoad(client, job.load, serviceCpu);
   await client.cancel();
   return result;
 }

@@ -89,11 +89,7 @@ export async function redisBenches(opts: RedisBenchOptions, pki: Pki = makePki()
     for (const count of opts.nodes ?? [1, 3]) {
       const farm = await startFarm(pki, count, redis.url, dir);
       try {
-        const load = await echoLoadInChild({
-          urls: farm.urls, servicePids: farm.pids, client: pki.client, serviceCertificate: pki.service.certificate, concurrency,
-          ...(opts.quick === undefined ? {} : { quick: opts.quick }), ...(opts.timeMs === undefined ? {} : { timeMs: opts.timeMs }),
-          ...(opts.loadMs === undefined ? {} : { loadMs: opts.loadMs }),
-        });
+        const load = await echoLoadInChild({ urls: farm.urls, servicePids: farm.pids, client: pki.client, serviceCertificate: pki.service.certificate }, { ...opts, concurrency });
         push(echoRow(`farm/loopback-echo/2KiB/redis-${count}-node${count === 1 ? '' : 's'}-c${concurrency}`, load, concurrency, count));
       } finally {
         await farm.stop();

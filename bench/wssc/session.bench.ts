@@ -86,11 +86,7 @@ export async function sessionBenches(opts: SessionBenchOptions, pki: Pki = makeP
     const server = await startServe(pki);
     try {
       const concurrency = opts.concurrency ?? 16;
-      const load = await echoLoadInChild({
-        urls: [server.url], servicePids: [server.pid], client: pki.client, serviceCertificate: pki.service.certificate, concurrency,
-        ...(opts.quick === undefined ? {} : { quick: opts.quick }), ...(opts.timeMs === undefined ? {} : { timeMs: opts.timeMs }),
-        ...(opts.loadMs === undefined ? {} : { loadMs: opts.loadMs }),
-      });
+      const load = await echoLoadInChild({ urls: [server.url], servicePids: [server.pid], client: pki.client, serviceCertificate: pki.service.certificate }, { ...opts, concurrency });
       const lr = echoRow(`session/loopback-echo/2KiB/wssc-serve-c${concurrency}`, load, concurrency);
       rows.push(lr);
       opts.onTask?.(lr);

@@ -1,5 +1,6 @@
 // RFC 9112 HTTP/1.1 message syntax (§2-§7) and connection management (§9), client side: POST over a pool of keep-alive node:net / node:tls sockets.
 import type { Socket } from 'node:net';
+import { BAD_VALUE, DIGITS, TOKEN, chunkSize, connectionCloses, readFields } from './message.js';
 import { inTurnBatch } from './turn-batch.js';
 import type { Transport, TransportResponse } from '../wssc/session-transport.js';
 import { concat } from '../xml/splice.js';
@@ -14,12 +15,7 @@ export interface NetModules {
 const MAX_HEAD = 64 * 1024;
 /** Idle sockets are closed after this long: below the common server keep-alive timeouts (node 5 s, IIS 120 s, nginx 75 s), so a server rarely closes a socket just as a request is written on it. */
 const IDLE_MS = 4000;
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** Field values: HTAB, visible ASCII, SP and obs-text (RFC 9110 §5.5); no CR, LF or NUL. */
-const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 const STATUS_LINE = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: [\t\x20-\x7e\x80-\xff]*)?$/;
-const CHUNK_LINE = /^([0-9A-Fa-f]{1,13})[ \t]*(?:;[\t\x20-\x7e\x80-\xff]*)?$/;
-const DIGITS = /^\d{1,15}$/;
 
 const HEAD = 0;
 const LENGTH = 1;
@@ -225,9 +221,9 @@ class Connection {
             return this.keep(buf, at, owned, 1);
           }
           if (this.state === CHUNK_SIZE) {
-            const m = CHUNK_LINE.exec(buf.toString('latin1', at, eol));
-            if (m === null) throw malformed('invalid chunk size line');
-            this.remaining = parseInt(m[1]!, 16);
+            const size = chunkSize(buf.toString('latin1', at, eol));
+            if (size === undefined) throw malformed('invalid chunk size line');
+            this.remaining = size;
             if (this.size + this.remaining > this.pool.maxBytes) throw tooLarge(this.pool.maxBytes);
             this.state = this.remaining === 0 ? TRAILERS : CHUNK_DATA;
             this.trailerBytes = 0;
@@ -261,30 +257,17 @@ class Connection {
 
   /** Status line and header section (RFC 9112 §4, §5): sets status, headers and the body's framing (§6.3). */
   private head(text: string): void {
-    const lines = text.split('\r\n');
-    const m = STATUS_LINE.exec(lines[0]!);
+    let eol = text.indexOf('\r\n');
+    if (eol < 0) eol = text.length;
+    const m = STATUS_LINE.exec(text.slice(0, eol));
     if (m === null) throw malformed('invalid status line');
     const status = Number(m[2]);
     const headers = Object.create(null) as Record<string, string>;
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i]!;
-      const c0 = line.charCodeAt(0);
-      // SECURITY: obs-fold (RFC 9112 §5.2) and lines without a name are refused rather than guessed at.
-      if (c0 === 32 || c0 === 9) throw malformed('obsolete line folding');
-      const colon = line.indexOf(':');
-      if (colon <= 0) throw malformed('header line without a name');
-      const name = line.slice(0, colon);
-      if (!TOKEN.test(name)) throw malformed('invalid header name');
-      let a = colon + 1;
-      let b = line.length;
-      while (a < b && (line.charCodeAt(a) === 32 || line.charCodeAt(a) === 9)) a++;
-      while (b > a && (line.charCodeAt(b - 1) === 32 || line.charCodeAt(b - 1) === 9)) b--;
-      const value = line.slice(a, b);
-      if (BAD_VALUE.test(value)) throw malformed('invalid character in a header value');
-      const lower = name.toLowerCase();
-      const prev = headers[lower];
-      headers[lower] = prev === undefined ? value : `${prev}, ${value}`;
-    }
+    const refused = readFields(text, eol + 2, (name, value) => {
+      const prev = headers[name];
+      headers[name] = prev === undefined ? value : `${prev}, ${value}`;
+    });
+    if (refused !== undefined) throw malformed(refused);
     if (status < 200) {
       // SPEC: RFC 9110 §15.2: 100 Continue, 102, 103 Early Hints are interim; the final response follows. No upgrade was asked for.
       if (status === 101) throw malformed('unexpected 101 Switching Protocols');
@@ -295,13 +278,7 @@ class Connection {
     this.status = status;
     this.headers = headers;
     const http10 = m[1] === '0';
-    const conn = headers.connection?.toLowerCase();
-    let keepAlive = !this.req!.close;
-    if (conn !== undefined) {
-      const tokens = conn.split(',').map((t) => t.trim());
-      if (tokens.includes('close')) keepAlive = false;
-      else if (http10 && !tokens.includes('keep-alive')) keepAlive = false;
-    } else if (http10) keepAlive = false;
+    let keepAlive = !this.req!.close && !connectionCloses(headers['connection'], http10);
     const te = headers['transfer-encoding'];
     const cl = headers['content-length'];
     if (status === 204 || status === 304) {
@@ -354,7 +331,6 @@ class Connection {
     inTurnBatch(() => req.resolve(r));
   }
 }
-
 
 /** Idle keep-alive connections to one origin, newest on top (LIFO: warm sockets, and the oldest age out). */
 class Pool {

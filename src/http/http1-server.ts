@@ -1,7 +1,8 @@
 // RFC 9112 HTTP/1.1 server side (message framing §6, connection management §9) for the SOAP HTTP binding (SOAP 1.2 Part 2 §7): `wssc serve`'s listener, lighter than node:http.
+import { STATUS_CODES } from 'node:http';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { admissionRefusal, handleSafely, requestLogger, type HttpService, type RequestHandlerOptions } from './node-handler.js';
-import { inTurnBatch } from './turn-batch.js';
+import { DIGITS, chunkSize, connectionCloses, readFields } from './message.js';
+import { admissionRefusal, answerInTurn, requestLogger, type HttpService, type RequestHandlerOptions } from './node-handler.js';
 
 export interface SoapHttpServerOptions extends RequestHandlerOptions {
   /** An idle keep-alive connection is closed after this long without a request (ms); default 5,000 (node:http's). */
@@ -41,23 +42,15 @@ interface ServerContext {
   closing: boolean;
 }
 
-
 /** A refusal that ends the connection: the status and why (for the body). */
 class Refused {
   constructor(readonly status: number, readonly reason: string) {}
 }
 
-const REASONS: Record<number, string> = {
-  100: 'Continue', 200: 'OK', 400: 'Bad Request', 405: 'Method Not Allowed', 408: 'Request Timeout', 413: 'Content Too Large',
-  415: 'Unsupported Media Type', 417: 'Expectation Failed', 431: 'Request Header Fields Too Large', 500: 'Internal Server Error',
-  501: 'Not Implemented', 503: 'Service Unavailable', 505: 'HTTP Version Not Supported',
-};
 
 const CR = 0x0d;
 const LF = 0x0a;
 const EMPTY = new Uint8Array(0);
-/** field-name (RFC 9110 §5.6.2 token) ":" OWS field-value: no controls but HTAB; trailing OWS trimmed after. */
-const FIELD_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*([^\x00-\x08\x0a-\x1f\x7f]*)$/;
 
 /** The Date header, rebuilt at most once a second. */
 let dateSecond = -1;
@@ -298,9 +291,8 @@ class Connection {
           this.#buf = buf;
           return false;
         }
-        const m = /^0*([0-9A-Fa-f]{1,8})[ \t]*(?:;[\x20-\x7e\t]*)?$/.exec(buf.toString('latin1', 0, eol));
-        if (m === null) throw new Refused(400, 'malformed chunk size');
-        const size = m[1] === '' ? 0 : parseInt(m[1]!, 16);
+        const size = chunkSize(buf.toString('latin1', 0, eol));
+        if (size === undefined) throw new Refused(400, 'malformed chunk size');
         if (this.#bodySize + size > max) throw new Refused(413, 'request too large');
         buf = buf.subarray(eol + 2);
         this.#chunkLeft = size === 0 ? -2 : size;
@@ -316,7 +308,8 @@ class Connection {
           this.#buf = buf;
           return false;
         }
-        parseFields(buf.toString('latin1', 0, end), Object.create(null) as Record<string, string>);
+        const refused = readFields(buf.toString('latin1', 0, end), 0, () => {});
+        if (refused !== undefined) throw new Refused(400, refused);
         this.#buf = buf.subarray(end + 4);
         return true;
       } else if (state === -3) {
@@ -347,7 +340,8 @@ class Connection {
 
   #dispatch(): void {
     const r = this.#request!;
-    const body = this.#body.length === 0 ? EMPTY : this.#body.length === 1 ? this.#body[0]! : Buffer.concat(this.#body, this.#bodySize);
+    const chunks = this.#body;
+    const body = chunks.length === 0 ? EMPTY : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.#bodySize);
     this.#request = null;
     this.#body = [];
     this.#bodySize = 0;
@@ -359,17 +353,13 @@ class Connection {
       this.#respond(r, refusal.status, refusal.body, refusal.headers, started, undefined);
       return;
     }
-    const request = body.length === 0 ? EMPTY : new Uint8Array(body.buffer, body.byteOffset, body.length);
-    inTurnBatch(() => void handleSafely(this.#ctx.service, request, r.headers).then(
-      (res) => this.#respond(r, res.status, res.body, ['content-type', res.contentType], started, res),
-      () => this.#respond(r, 500, 'internal error\n', ['content-type', 'text/plain'], started, undefined),
-    ));
+    answerInTurn(this.#ctx.service, body, r.headers, (status, bytes, headers, extra) => this.#respond(r, status, bytes, headers, started, extra));
   }
 
   #respond(r: ParsedRequest, status: number, body: Uint8Array | string, headers: string[], started: number, extra: { action?: string; session?: string } | undefined): void {
     const close = r.close || this.#ctx.closing || (this.#ended && (this.#buf === null || this.#buf.length === 0));
     const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-    let head = `HTTP/1.1 ${status} ${REASONS[status] ?? 'Unknown'}\r\n${dateHeader()}`;
+    let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n${dateHeader()}`;
     for (let i = 0; i < headers.length; i += 2) head += `${headers[i]}: ${headers[i + 1]}\r\n`;
     head += `content-length: ${bytes.length}\r\n${close ? 'connection: close\r\n' : r.http10 ? 'connection: keep-alive\r\n' : ''}\r\n`;
     const s = this.socket;
@@ -430,7 +420,7 @@ class Connection {
     const s = this.socket;
     if (s.destroyed) return;
     const body = `${refused.reason}\n`;
-    s.write(`HTTP/1.1 ${refused.status} ${REASONS[refused.status] ?? 'Unknown'}\r\n${dateHeader()}content-type: text/plain\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`, 'latin1');
+    s.write(`HTTP/1.1 ${refused.status} ${STATUS_CODES[refused.status] ?? 'Unknown'}\r\n${dateHeader()}content-type: text/plain\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`, 'latin1');
     this.#close();
     this.#ctx.log(method, refused.status, started, undefined);
   }
@@ -453,11 +443,9 @@ function parseHead(head: string): ParsedRequest {
   if (m[3] !== '1') throw new Refused(505, 'HTTP/1.1 or HTTP/1.0 only');
   const http10 = m[4] === '0';
   const headers = Object.create(null) as Record<string, string>;
-  if (eol >= 0) parseFields(head.slice(eol + 2), headers);
+  if (eol >= 0) parseFields(head, eol + 2, headers);
   if (!http10 && headers['host'] === undefined) throw new Refused(400, 'HTTP/1.1 request without Host');
-  const connection = headers['connection'];
-  const tokens = connection === undefined ? [] : connection.toLowerCase().split(',').map((t) => t.trim());
-  const close = tokens.includes('close') || (http10 && !tokens.includes('keep-alive'));
+  const close = connectionCloses(headers['connection'], http10);
   const te = headers['transfer-encoding'];
   const cl = headers['content-length'];
   let length = 0;
@@ -469,7 +457,7 @@ function parseHead(head: string): ParsedRequest {
     if (te.toLowerCase() !== 'chunked') throw new Refused(501, 'only the chunked transfer coding is supported');
     chunked = true;
   } else if (cl !== undefined) {
-    if (!/^\d{1,15}$/.test(cl)) throw new Refused(400, 'malformed Content-Length');
+    if (!DIGITS.test(cl)) throw new Refused(400, 'malformed Content-Length');
     length = Number(cl);
   }
   const expect = headers['expect'];
@@ -482,32 +470,18 @@ function parseHead(head: string): ParsedRequest {
 }
 
 /**
- * field-line = field-name ":" OWS field-value OWS, each ending in CRLF; names lowercased into `into`. Repeated
- * fields join with ", " (RFC 9110 §5.3), but Content-Length must repeat the same value and Content-Type, Host and
- * Transfer-Encoding must not repeat.
+ * The header fields (readFields) into `into`. Repeated fields join with ", " (RFC 9110 §5.3), but Content-Length
+ * must repeat the same value and Content-Type, Host and Transfer-Encoding must not repeat.
  */
-function parseFields(section: string, into: Record<string, string>): void {
-  if (section === '') return;
-  let at = 0;
-  while (at <= section.length) {
-    let eol = section.indexOf('\r\n', at);
-    if (eol < 0) eol = section.length;
-    // SECURITY: obs-fold (a line starting with whitespace), whitespace before the colon, and CR, LF, NUL or other
-    // controls in a value are refused (RFC 9112 §5.1, §5.2; RFC 9110 §5.5).
-    const m = FIELD_LINE.exec(section.slice(at, eol));
-    if (m === null) throw new Refused(400, 'malformed header field');
-    const name = m[1]!.toLowerCase();
-    let value = m[2]!;
-    let end = value.length;
-    while (end > 0 && (value.charCodeAt(end - 1) === 0x20 || value.charCodeAt(end - 1) === 0x09)) end--;
-    if (end < value.length) value = value.slice(0, end);
+function parseFields(section: string, from: number, into: Record<string, string>): void {
+  const refused = readFields(section, from, (name, value) => {
     const prior = into[name];
     if (prior === undefined) into[name] = value;
     else if (name === 'content-length') {
       if (prior !== value) throw new Refused(400, 'conflicting Content-Length');
     } else if (name === 'content-type' || name === 'host' || name === 'transfer-encoding') throw new Refused(400, `repeated ${name}`);
     else into[name] = `${prior}, ${value}`;
-    at = eol + 2;
-  }
+  });
+  if (refused !== undefined) throw new Refused(400, refused);
 }
 

@@ -36,13 +36,25 @@ export function formatLogLine(e: RequestLogEntry): string {
   return `${e.method} ${e.action ?? '-'} ${e.status} ${e.session ?? '-'} ${e.ms.toFixed(1)}ms`;
 }
 
-/** `service.handle`, a synchronous throw (a service that is not an async function) turned into a rejection (a 500). */
-export function handleSafely(service: HttpService, request: Uint8Array, headers: Record<string, string | string[] | undefined>): ReturnType<HttpService['handle']> {
-  try {
-    return service.handle(request, headers);
-  } catch (err) {
-    return Promise.reject(err);
-  }
+/**
+ * Hands the request to `service.handle` in this turn's batch (turn-batch.ts) and `answer`s with its reply, or with a
+ * 500 when it fails (a synchronous throw, from a service that is not an async function, included).
+ */
+export function answerInTurn(
+  service: HttpService, body: Uint8Array, headers: Record<string, string | string[] | undefined>,
+  answer: (status: number, body: Uint8Array | string, headers: string[], extra?: { action?: string; session?: string }) => void,
+): void {
+  // A plain Uint8Array view: the service must not meet Buffer's slice(), which does not copy.
+  const request = new Uint8Array(body.buffer, body.byteOffset, body.length);
+  inTurnBatch(() => {
+    let reply: ReturnType<HttpService['handle']>;
+    try {
+      reply = service.handle(request, headers);
+    } catch (err) {
+      reply = Promise.reject(err);
+    }
+    reply.then((r) => answer(r.status, r.body, ['content-type', r.contentType], r), () => answer(500, 'internal error\n', ['content-type', 'text/plain']));
+  });
 }
 
 /** The answer to a request the service is not asked about: not a POST (405), not a SOAP content type (415). */
@@ -116,12 +128,7 @@ export function createRequestHandler(service: HttpService, options: RequestHandl
     });
     req.on('end', () => {
       if (aborted) return;
-      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      // PERF: started with the other requests of this turn (turn-batch.ts).
-      inTurnBatch(() => void handleSafely(service, new Uint8Array(body.buffer, body.byteOffset, body.length), req.headers).then(
-        (r) => finish(r.status, r.body, ['content-type', r.contentType], r),
-        () => finish(500, 'internal error\n', ['content-type', 'text/plain']),
-      ));
+      answerInTurn(service, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), req.headers, finish);
     });
   };
 }

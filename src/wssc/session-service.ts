@@ -126,13 +126,13 @@ interface Resolution {
   fetched: Map<string, StoredSession | undefined>;
 }
 
+/** Awaited to let the other requests of a batch run up to the same point (see #dispatchVerified). */
+const BATCH_YIELD = Promise.resolve();
+
 /**
  * A secure-session service: call handle() with each HTTP request body and headers.
  * SECURITY: every refusal is one of a few fixed faults; causes go to `onError` only.
  */
-/** Awaited to let the other requests of a batch run up to the same point (see #dispatchVerified). */
-const BATCH_YIELD = Promise.resolve();
-
 export class SecureSessionService {
   readonly settings: ServiceSettings;
   readonly store: TokenStore;
